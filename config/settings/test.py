@@ -1,0 +1,15 @@
+"""Tests: fast and predictable, no network, temporary files."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="heritage-test-media-"))
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from heritage import views as heritage_views
+from heritage.api import api_router
+from heritage.files import serve_file
+from search import views as search_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("healthz", heritage_views.healthz, name="healthz"),
+    path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", serve_file, name="serve-file"),
+]
+
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

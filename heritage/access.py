@@ -1,0 +1,81 @@
+"""Who may see what. An entry's access level is mirrored into a Wagtail page view
+restriction, so that Wagtail itself keeps restricted entries out of page serving, the
+sitemap and the API; the helpers here apply the same rule to listings and files."""
+
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, PageViewRestriction
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESEARCHERS = "researchers", _("Registered researchers only")
+    RESTRICTED = "restricted", _("Restricted (sacred or not cleared for publication)")
+
+
+OFFICERS = "Officers"
+REVIEWERS = "Reviewers"
+ADMINISTRATORS = "Administrators"
+RESEARCHERS = "Researchers"
+
+# Groups allowed to see each non-public level; staff groups see everything.
+GROUPS_FOR_LEVEL = {
+    AccessLevel.RESEARCHERS: [RESEARCHERS, OFFICERS, REVIEWERS, ADMINISTRATORS],
+    AccessLevel.RESTRICTED: [OFFICERS, REVIEWERS, ADMINISTRATORS],
+}
+STRICTNESS = {AccessLevel.PUBLIC: 0, AccessLevel.RESEARCHERS: 1, AccessLevel.RESTRICTED: 2}
+
+
+def stricter(*levels: str) -> str:
+    return max(levels, key=lambda level: STRICTNESS[level])
+
+
+def apply_access_level(page: Page, level: str) -> None:
+    """Restrict the page and its translations to `level` or whatever stricter level a
+    translation still carries: access belongs to the entry, not to one language."""
+    translations = list(page.get_translations(inclusive=True).specific())
+    for translation in translations:
+        level = stricter(level, getattr(translation, "access_level", level))
+    for translation in translations:
+        _restrict(translation, level)
+
+
+def _restrict(page: Page, level: str) -> None:
+    restrictions = PageViewRestriction.objects.filter(page=page)
+    if level == AccessLevel.PUBLIC:
+        restrictions.delete()
+        return
+    groups = list(Group.objects.filter(name__in=GROUPS_FOR_LEVEL[level]))
+    restriction = restrictions.first()
+    if restriction is None:
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    elif restriction.restriction_type != PageViewRestriction.GROUPS:
+        restriction.restriction_type = PageViewRestriction.GROUPS
+        restriction.password = ""
+        restriction.save()
+    restriction.groups.set(groups)
+    restrictions.exclude(pk=restriction.pk).delete()
+
+
+def visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Live pages from `queryset` that `user` may open."""
+    queryset = queryset.live()
+    user = user or AnonymousUser()
+    if user.is_superuser:
+        return queryset
+    if not user.is_authenticated:
+        return queryset.public()
+    hidden = PageViewRestriction.objects.exclude(
+        restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()
+    ).exclude(restriction_type=PageViewRestriction.LOGIN)
+    hidden_paths = hidden.values_list("page__path", flat=True)
+    condition = Q()
+    for path in hidden_paths:
+        condition |= Q(path__startswith=path)
+    return queryset.exclude(condition) if condition else queryset
+
+
+def user_may_view_page(user, page: Page) -> bool:
+    return visible_to(Page.objects.filter(pk=page.pk), user).exists()

@@ -1,0 +1,297 @@
+"""Builds the demo archive: the site tree in Vietnamese and English, about twenty
+sample entries from entries.json with media generated on this machine, and one account
+per role. Goes through Django's storage API, so it works on local disk and on S3."""
+
+import io
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Page, Site
+from wagtail.rich_text import RichText
+from wagtailmedia.models import get_media_model
+
+from heritage.access import ADMINISTRATORS, OFFICERS, RESEARCHERS, REVIEWERS
+from heritage.demo import sample_media
+from heritage.models import (
+    Contributor,
+    CustomIndexPage,
+    CustomPage,
+    EntryContributor,
+    EntryPlace,
+    EthnicGroup,
+    EthnicGroupIndexPage,
+    FestivalIndexPage,
+    FestivalPage,
+    HomePage,
+    Language,
+    Place,
+    PlaceIndexPage,
+    RecordingIndexPage,
+    RecordingPage,
+)
+
+ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
+ACCOUNTS_FILE = Path(settings.BASE_DIR) / "var" / "demo-accounts.txt"
+
+SECTIONS = [
+    # model, Vietnamese title and slug, English title and slug, introduction vi/en
+    (
+        FestivalIndexPage,
+        ("Lễ hội", "le-hoi"),
+        ("Festivals", "festivals"),
+        ("Lễ hội truyền thống của các dân tộc, theo mùa và theo vùng.", "Traditional festivals, by season and region."),
+    ),
+    (
+        CustomIndexPage,
+        ("Phong tục", "phong-tuc"),
+        ("Customs", "customs"),
+        ("Tập quán, nghề thủ công, trang phục, kiến trúc và tín ngưỡng.", "Customs, crafts, costume, architecture."),
+    ),
+    (
+        RecordingIndexPage,
+        ("Bản ghi ngôn ngữ", "ban-ghi"),
+        ("Language recordings", "recordings"),
+        ("Lời hát, truyện kể, sử thi và lời nói của các dân tộc.", "Songs, tales, epics and speech."),
+    ),
+    (
+        EthnicGroupIndexPage,
+        ("Các dân tộc", "dan-toc"),
+        ("Ethnic groups", "ethnic-groups"),
+        ("54 dân tộc của Việt Nam.", "The 54 ethnic groups of Vietnam."),
+    ),
+    (
+        PlaceIndexPage,
+        ("Địa phương", "dia-phuong"),
+        ("Places", "places"),
+        ("34 tỉnh, thành phố từ ngày 1/7/2025.", "The 34 provinces and cities since 1 July 2025."),
+    ),
+]
+ENTRY_TYPES = {"festival": FestivalPage, "custom": CustomPage, "recording": RecordingPage}
+PARENT_TYPES = {"festival": FestivalIndexPage, "custom": CustomIndexPage, "recording": RecordingIndexPage}
+DEMO_ACCOUNTS = [
+    ("admin", None, True),
+    ("officer", OFFICERS, False),
+    ("reviewer", REVIEWERS, False),
+    ("researcher", RESEARCHERS, False),
+]
+
+
+@dataclass
+class DemoReport:
+    created: bool = False
+    entries: int = 0
+    media_files: int = 0
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_demo_content(with_media: bool = True) -> DemoReport:
+    report = DemoReport()
+    vi, _ = Locale.objects.get_or_create(language_code="vi")
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    if not HomePage.objects.exists():
+        with transaction.atomic():
+            home = _build_site(vi, en)
+            for entry in json.loads(ENTRIES_FILE.read_text(encoding="utf-8"))["entries"]:
+                report.media_files += _create_entry(home, entry, en, with_media)
+                report.entries += 1
+        report.created = True
+    report.accounts = _ensure_accounts()
+    return report
+
+
+def _publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+def _build_site(vi: Locale, en: Locale) -> HomePage:
+    root = Page.get_first_root_node()
+    # Wagtail's installer leaves a "Welcome" page; the archive's home replaces it.
+    for page in root.get_children().exact_type(Page):
+        page.delete()
+    home = root.add_child(
+        instance=HomePage(
+            title="Di sản văn hóa các dân tộc thiểu số Việt Nam",
+            slug="home",
+            locale=vi,
+            introduction=(
+                "<p>Kho lưu trữ mở về lễ hội, phong tục và tiếng nói của các dân tộc thiểu số. "
+                "Nội dung trong bản trình diễn này là <b>dữ liệu mẫu</b>.</p>"
+            ),
+        )
+    )
+    _publish(home)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Di sản dân tộc"},
+    )
+    home_en = home.copy_for_translation(en)
+    home_en.title = "Cultural heritage of Vietnam's ethnic minorities"
+    home_en.introduction = (
+        "<p>An open archive of the festivals, customs and languages of ethnic minority communities. "
+        "The content of this demonstration is <b>sample data</b>.</p>"
+    )
+    _publish(home_en)
+    for model, (title_vi, slug_vi), (title_en, slug_en), (intro_vi, intro_en) in SECTIONS:
+        section = home.add_child(instance=model(title=title_vi, slug=slug_vi, introduction=intro_vi, locale=vi))
+        _publish(section)
+        section_en = section.copy_for_translation(en)
+        section_en.title, section_en.slug, section_en.introduction = title_en, slug_en, intro_en
+        _publish(section_en)
+    return home
+
+
+def _paragraphs(paragraphs: list[str]) -> list[tuple[str, RichText]]:
+    return [("paragraph", RichText(f"<p>{escape(text)}</p>")) for text in paragraphs]
+
+
+def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list, list, int]:
+    """Media StreamField values for the Vietnamese and English pages, and a file count."""
+    blocks_vi, blocks_en, created = [], [], 0
+    collection = Collection.get_first_root_node()
+    for number, hint in enumerate(entry["media"]):
+        if not with_media and hint["kind"] != "image":
+            continue
+        name = f"{entry['slug']}-{number + 1}"
+        if hint["kind"] == "image":
+            content = sample_media.draw_image(hint["title_vi"], "Ảnh mẫu / Sample image", seed + number)
+            image = get_image_model()(
+                title=hint["title_vi"],
+                collection=collection,
+                file=ImageFile(io.BytesIO(content), name=f"{name}.jpg"),
+            )
+            image.save()
+            blocks_vi.append(("image", {"image": image, "caption": hint["title_vi"], "alt_text": hint["title_vi"]}))
+            blocks_en.append(("image", {"image": image, "caption": hint["title_en"], "alt_text": hint["title_en"]}))
+        else:
+            if hint["kind"] == "video":
+                content, suffix = sample_media.make_video(hint["speech_vi"], hint["title_vi"]), ".mp4"
+            else:
+                content, suffix = sample_media.speak_audio(hint["speech_vi"]), ".m4a"
+            asset = get_media_model()(title=hint["title_vi"], type=hint["kind"], collection=collection)
+            asset.file.save(f"{name}{suffix}", ContentFile(content), save=False)
+            asset.save()
+            transcript_vi = "\n".join(entry.get("transcript_vi", [])) or hint["speech_vi"]
+            transcript_en = "\n".join(entry.get("transcript_en", [])) or hint["caption_en"]
+            blocks_vi.append(("audio_video", {"media": asset, "caption": hint["title_vi"], "transcript": transcript_vi}))
+            blocks_en.append(("audio_video", {"media": asset, "caption": hint["title_en"], "transcript": transcript_en}))
+        created += 1
+    return blocks_vi, blocks_en, created
+
+
+def _type_fields(entry: dict, language: str) -> dict:
+    if entry["type"] == "festival":
+        return {
+            "lunar_date": entry[f"lunar_date_{language}"],
+            "solar_date": entry[f"solar_date_{language}"],
+            "frequency": entry["frequency"],
+            "participants": entry[f"participants_{language}"],
+        }
+    if entry["type"] == "custom":
+        return {"category": entry["category"]}
+    return {
+        "genre": entry["genre"],
+        "described_language": Language.objects.filter(code=entry["described_language"]).first(),
+    }
+
+
+def _contributors(entry: dict) -> list[EntryContributor]:
+    people = [(person["name"], person["role"]) for person in entry.get("speakers", [])]
+    if entry.get("collector"):
+        people.append((entry["collector"], "collector"))
+    rows = []
+    for name, role in people:
+        kind = Contributor.Kind.COLLECTOR if role == "collector" else Contributor.Kind.KNOWLEDGE_KEEPER
+        contributor, _ = Contributor.objects.get_or_create(name=name, defaults={"kind": kind})
+        rows.append(
+            EntryContributor(
+                contributor=contributor,
+                role=role,
+                consent_note="Dữ liệu mẫu: người không có thật. / Sample data: not a real person.",
+            )
+        )
+    return rows
+
+
+def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> int:
+    model = ENTRY_TYPES[entry["type"]]
+    parent = home.get_children().type(PARENT_TYPES[entry["type"]]).first().specific
+    groups = list(EthnicGroup.objects.filter(code__in=entry["ethnic_groups"]))
+    province = Place.objects.get(code=entry["province"])
+    media_vi, media_en, created = _create_media_blocks(entry, len(entry["slug"]) * 7, with_media)
+    recorded = entry.get("recorded_date")
+    page = model(
+        title=entry["title_vi"],
+        slug=entry["slug"],
+        native_title=entry["native_title"],
+        native_title_language=Language.objects.filter(code=entry["native_title_language"]).first(),
+        summary=entry["summary_vi"],
+        body=_paragraphs(entry["body_vi"]),
+        media=media_vi,
+        documented_on=date.fromisoformat(recorded) if recorded else None,
+        licence=entry["licence"],
+        attribution=entry["attribution"],
+        access_level=entry["access"],
+        **_type_fields(entry, "vi"),
+    )
+    page.ethnic_groups = groups
+    page.places = [EntryPlace(place=province, name_as_recorded=entry["place_as_recorded"])]
+    page.contributors = _contributors(entry)
+    if entry["type"] == "recording":
+        page.content_languages = list(Language.objects.filter(code__in=entry["content_languages"]))
+        page.translation_languages = list(Language.objects.filter(code__in=entry["translation_languages"]))
+    page.tags.add(*entry["tags"])
+    parent.add_child(instance=page)
+    _publish(page)
+
+    translation = page.copy_for_translation(en).specific
+    translation.title = entry["title_en"]
+    translation.summary = entry["summary_en"]
+    translation.body = _paragraphs(entry["body_en"])
+    translation.media = media_en
+    for name, value in _type_fields(entry, "en").items():
+        setattr(translation, name, value)
+    _publish(translation)
+    return created
+
+
+def _ensure_accounts() -> list[tuple[str, str]]:
+    """One account per role. Passwords are random and kept in var/ (not in git)."""
+    user_model = get_user_model()
+    saved = {}
+    if ACCOUNTS_FILE.exists():
+        for line in ACCOUNTS_FILE.read_text().splitlines():
+            username, _, password = line.partition(" ")
+            saved[username] = password
+    accounts = []
+    for username, group_name, is_superuser in DEMO_ACCOUNTS:
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(9)
+            user = user_model.objects.create_user(
+                username=username,
+                email=f"{username}@example.org",
+                password=password,
+                is_superuser=is_superuser,
+                is_staff=is_superuser,
+            )
+            if group_name:
+                user.groups.add(Group.objects.get(name=group_name))
+            if is_superuser:
+                user.groups.add(Group.objects.get(name=ADMINISTRATORS))
+            saved[username] = password
+        accounts.append((username, saved.get(username, "(set earlier; unknown)")))
+    ACCOUNTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    ACCOUNTS_FILE.write_text("".join(f"{name} {password}\n" for name, password in accounts))
+    ACCOUNTS_FILE.chmod(0o600)
+    return accounts

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from heritage.models import EthnicGroup, Language, Place
+from heritage.reference_data.load import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the shipped ethnic groups, languages and provinces (keeps officers' additions)."
+
+    def handle(self, *args, **options) -> None:
+        counts = load_reference_data(EthnicGroup, Language, Place)
+        self.stdout.write(", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))

@@ -1,0 +1,46 @@
+from .contributors import Contributor
+from .entries import (
+    AccessLevel,
+    ContributorRole,
+    CustomPage,
+    EntryContributor,
+    EntryPage,
+    EntryPlace,
+    EntryTag,
+    FestivalPage,
+    Licence,
+    RecordingPage,
+)
+from .reference import EthnicGroup, Language, LanguageFamily, Place
+from .site import (
+    CustomIndexPage,
+    EthnicGroupIndexPage,
+    FestivalIndexPage,
+    HomePage,
+    PlaceIndexPage,
+    RecordingIndexPage,
+)
+
+__all__ = [
+    "AccessLevel",
+    "Contributor",
+    "ContributorRole",
+    "CustomIndexPage",
+    "CustomPage",
+    "EntryContributor",
+    "EntryPage",
+    "EntryPlace",
+    "EntryTag",
+    "EthnicGroup",
+    "EthnicGroupIndexPage",
+    "FestivalIndexPage",
+    "FestivalPage",
+    "HomePage",
+    "Language",
+    "LanguageFamily",
+    "Licence",
+    "Place",
+    "PlaceIndexPage",
+    "RecordingIndexPage",
+    "RecordingPage",
+]

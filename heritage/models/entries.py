@@ -1,0 +1,353 @@
+"""Archive entries: festivals, customs and language recordings. They share one concrete
+base, EntryPage, so that listings, browsing and access checks work across all types."""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from heritage.access import AccessLevel
+from heritage.blocks import BodyBlock, MediaBlock
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"
+    CC0 = "cc0-1.0", "CC0 1.0"
+    IN_COPYRIGHT_EDUCATIONAL = "in-copyright-educational", _("In copyright – educational use permitted")
+    IN_COPYRIGHT = "in-copyright", _("In copyright")
+    COPYRIGHT_NOT_EVALUATED = "not-evaluated", _("Copyright not evaluated")
+
+
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+    Licence.IN_COPYRIGHT_EDUCATIONAL: "https://rightsstatements.org/vocab/InC-EDU/1.0/",
+    Licence.IN_COPYRIGHT: "https://rightsstatements.org/vocab/InC/1.0/",
+    Licence.COPYRIGHT_NOT_EVALUATED: "https://rightsstatements.org/vocab/CNE/1.0/",
+}
+
+
+class EntryTag(TaggedItemBase):
+    content_object = ParentalKey("heritage.EntryPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class EntryPage(Page):
+    """Fields and behaviour shared by every archive entry. Not created directly."""
+
+    native_title = models.CharField(
+        _("title in the community's language"), max_length=255, blank=True
+    )
+    native_title_language = models.ForeignKey(
+        "heritage.Language",
+        verbose_name=_("language of that title"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(
+        _("summary"), max_length=600, help_text=_("One or two sentences shown in listings and link previews.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+    media = StreamField(MediaBlock(), verbose_name=_("media"), blank=True)
+    ethnic_groups = ParentalManyToManyField(
+        "heritage.EthnicGroup", verbose_name=_("ethnic groups"), related_name="entries"
+    )
+    tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name=_("tags"))
+    documented_on = models.DateField(
+        _("recorded or documented on"), null=True, blank=True, help_text=_("When the material was recorded.")
+    )
+    licence = models.CharField(
+        _("licence or rights statement"), max_length=40, choices=Licence.choices, default=Licence.CC_BY_NC
+    )
+    attribution = models.CharField(
+        _("attribution"), max_length=300, help_text=_("Who must be credited when the material is reused.")
+    )
+    rights_note = models.TextField(_("rights note"), blank=True)
+    access_level = models.CharField(
+        _("access"),
+        max_length=20,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        help_text=_(
+            "Registered researchers only, or restricted for sacred material and anything the "
+            "community has not cleared for publication. Applies to the page and to its files."
+        ),
+    )
+
+    is_creatable = False
+    subpage_types: list[str] = []
+
+    search_fields = Page.search_fields + [
+        index.SearchField("native_title", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.RelatedFields(
+            "ethnic_groups",
+            [index.SearchField("name_vi"), index.SearchField("name_en"), index.SearchField("other_names")],
+        ),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("access_level"),
+        index.FilterField("documented_on"),
+    ]
+
+    description_panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("native_title"), FieldPanel("native_title_language")]),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    about_panels = [
+        FieldPanel("ethnic_groups", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("places", label=_("Places"), min_num=1),
+        FieldPanel("documented_on"),
+        FieldPanel("tags"),
+    ]
+    rights_panels = [
+        FieldPanel("access_level"),
+        FieldPanel("licence"),
+        FieldPanel("attribution"),
+        FieldPanel("rights_note"),
+        InlinePanel("contributors", label=_("People")),
+    ]
+    type_panels: list = []
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+
+    @classmethod
+    def build_edit_handler(cls) -> TabbedInterface:
+        return TabbedInterface(
+            [
+                ObjectList(cls.description_panels, heading=_("Description")),
+                ObjectList(cls.type_panels + cls.about_panels, heading=_("Details")),
+                ObjectList([FieldPanel("media")], heading=_("Media")),
+                ObjectList(cls.rights_panels, heading=_("Rights and access")),
+                ObjectList(cls.promote_panels, heading=_("Promote")),
+                ObjectList(cls.settings_panels, heading=_("Settings"), classname="settings"),
+            ]
+        )
+
+    def get_permalink(self) -> str:
+        """A short link that keeps working when the title or place in the tree changes."""
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("entry-permalink", args=[self.translation_key])
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+    @cached_property
+    def ordered_places(self) -> list["EntryPlace"]:
+        return list(self.places.select_related("place__parent", "place__successor"))
+
+    @cached_property
+    def public_contributors(self) -> list["EntryContributor"]:
+        return [c for c in self.contributors.select_related("contributor") if c.may_be_named]
+
+    @cached_property
+    def first_image(self):
+        for block in list(self.media) + list(self.body):
+            if block.block_type == "image":
+                return block.value["image"]
+        return None
+
+    @cached_property
+    def audio_video_blocks(self) -> list:
+        return [block for block in self.media if block.block_type == "audio_video"]
+
+    @property
+    def entry_type_label(self) -> str:
+        return str(self.specific_class._meta.verbose_name)
+
+
+class EntryPlace(Orderable):
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="places")
+    place = models.ForeignKey(
+        "heritage.Place",
+        verbose_name=_("place today"),
+        on_delete=models.PROTECT,
+        related_name="entry_places",
+        help_text=_("Today's province, commune or village. Add communes and villages under Snippets › Places."),
+    )
+    name_as_recorded = models.CharField(
+        _("place name as recorded"),
+        max_length=255,
+        blank=True,
+        help_text=_("As written at the time of recording, e.g. with the former province."),
+    )
+
+    panels = [FieldPanel("place"), FieldPanel("name_as_recorded")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("place")
+
+    def __str__(self) -> str:
+        return self.name_as_recorded or str(self.place)
+
+
+class ContributorRole(models.TextChoices):
+    KNOWLEDGE_KEEPER = "knowledge_keeper", _("Knowledge keeper")
+    SPEAKER = "speaker", _("Speaker")
+    SINGER = "singer", _("Singer")
+    PERFORMER = "performer", _("Performer")
+    NARRATOR = "narrator", _("Narrator")
+    ARTISAN = "artisan", _("Artisan")
+    INTERVIEWER = "interviewer", _("Interviewer")
+    TRANSLATOR = "translator", _("Translator")
+    COLLECTOR = "collector", _("Collector")
+
+
+class EntryContributor(Orderable):
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="contributors")
+    contributor = models.ForeignKey(
+        "heritage.Contributor", verbose_name=_("person"), on_delete=models.PROTECT, related_name="entry_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ContributorRole.choices)
+    consent_note = models.TextField(
+        _("consent"),
+        help_text=_("What the person agreed to, when and how (e.g. oral consent recorded on 3 May 2024)."),
+    )
+    may_be_named = models.BooleanField(_("may be named publicly"), default=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("contributor"), FieldPanel("role")]),
+        FieldPanel("consent_note"),
+        FieldPanel("may_be_named"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("person")
+
+
+class FestivalPage(EntryPage):
+    class Frequency(models.TextChoices):
+        YEARLY = "yearly", _("Every year")
+        EVERY_FEW_YEARS = "every_few_years", _("Every few years")
+        IRREGULAR = "irregular", _("Irregular, when needed")
+        ONCE = "once", _("Held once")
+
+    lunar_date = models.CharField(_("lunar calendar date"), max_length=200, blank=True)
+    solar_date = models.CharField(_("solar calendar date"), max_length=200, blank=True)
+    frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices, blank=True)
+    participants = models.TextField(_("who takes part"), blank=True)
+
+    parent_page_types = ["heritage.FestivalIndexPage"]
+    subpage_types: list[str] = []
+    template = "heritage/entry_page.html"
+    search_fields = EntryPage.search_fields + [index.SearchField("participants")]
+    type_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("lunar_date"), FieldPanel("solar_date")]),
+                FieldPanel("frequency"),
+                FieldPanel("participants"),
+            ],
+            heading=_("When and who"),
+        )
+    ]
+
+    class Meta:
+        verbose_name = _("festival")
+        verbose_name_plural = _("festivals")
+
+
+class CustomPage(EntryPage):
+    class Category(models.TextChoices):
+        LIFE_CYCLE = "life_cycle", _("Life-cycle rites")
+        BELIEFS = "beliefs", _("Beliefs and rituals")
+        FARMING = "farming", _("Farming and livelihood")
+        CRAFTS = "crafts", _("Crafts")
+        COSTUME = "costume", _("Costume")
+        CUISINE = "cuisine", _("Cuisine")
+        ARCHITECTURE = "architecture", _("Architecture")
+        MUSIC_DANCE = "music_dance", _("Music and dance")
+        SOCIAL = "social", _("Social customs and law")
+        MEDICINE = "medicine", _("Traditional medicine")
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+
+    parent_page_types = ["heritage.CustomIndexPage"]
+    subpage_types: list[str] = []
+    template = "heritage/entry_page.html"
+    type_panels = [FieldPanel("category")]
+
+    class Meta:
+        verbose_name = _("custom")
+        verbose_name_plural = _("customs")
+
+
+class RecordingPage(EntryPage):
+    class Genre(models.TextChoices):
+        SONG = "song", _("Song")
+        TALE = "tale", _("Tale")
+        EPIC = "epic", _("Epic")
+        PRAYER = "prayer", _("Prayer")
+        CONVERSATION = "conversation", _("Conversation")
+        WORD_LIST = "word_list", _("Word list")
+        ORAL_HISTORY = "oral_history", _("Oral history")
+
+    genre = models.CharField(_("genre"), max_length=20, choices=Genre.choices)
+    content_languages = ParentalManyToManyField(
+        "heritage.Language",
+        verbose_name=_("languages spoken or sung"),
+        related_name="recordings_in",
+    )
+    described_language = models.ForeignKey(
+        "heritage.Language",
+        verbose_name=_("language described"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recordings_describing",
+        help_text=_("For word lists and elicitation: the language the recording documents."),
+    )
+    translation_languages = ParentalManyToManyField(
+        "heritage.Language",
+        verbose_name=_("translations into"),
+        blank=True,
+        related_name="recordings_translated_into",
+    )
+
+    parent_page_types = ["heritage.RecordingIndexPage"]
+    subpage_types: list[str] = []
+    template = "heritage/entry_page.html"
+    search_fields = EntryPage.search_fields + [
+        index.RelatedFields("content_languages", [index.SearchField("name_vi"), index.SearchField("name_en")]),
+    ]
+    type_panels = [
+        FieldPanel("genre"),
+        FieldPanel("content_languages"),
+        FieldPanel("described_language"),
+        FieldPanel("translation_languages"),
+    ]
+
+    class Meta:
+        verbose_name = _("language recording")
+        verbose_name_plural = _("language recordings")
+
+
+for entry_class in (FestivalPage, CustomPage, RecordingPage):
+    entry_class.edit_handler = entry_class.build_edit_handler()

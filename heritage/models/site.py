@@ -1,0 +1,218 @@
+"""The public site's structure: home, listing pages per entry type, and browsing by
+ethnic group and by place."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from heritage.access import visible_to
+from heritage.models.entries import CustomPage, EntryPage, FestivalPage, RecordingPage
+from heritage.models.reference import EthnicGroup, Place
+
+ENTRIES_PER_PAGE = 20
+
+
+def visible_entries(request: HttpRequest, base: type[Page] = EntryPage, locale=None):
+    """Entries the visitor may see, in the visitor's locale, newest first."""
+    queryset = base.objects.all()
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
+    return (
+        visible_to(queryset, request.user)
+        .prefetch_related("ethnic_groups", "places__place")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def paginate(request: HttpRequest, queryset):
+    return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+class HomePage(Page):
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "heritage.FestivalIndexPage",
+        "heritage.CustomIndexPage",
+        "heritage.RecordingIndexPage",
+        "heritage.EthnicGroupIndexPage",
+        "heritage.PlaceIndexPage",
+    ]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        entries = visible_entries(request, locale=self.locale)
+        context["latest_entries"] = entries.specific()[:6]
+        context["sections"] = self.get_children().live().public().specific()
+        context["groups_with_entries"] = (
+            EthnicGroup.objects.filter(entries__in=entries.values("pk"))
+            .annotate(entry_count=Count("entries", distinct=True))
+            .order_by("-entry_count", "number")[:12]
+        )
+        return context
+
+
+class EntryIndexPage(Page):
+    """A listing of one entry type, filterable by ethnic group and province."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    entry_model: type[EntryPage] = EntryPage
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["heritage.HomePage"]
+    max_count_per_parent = 1
+    template = "heritage/entry_index_page.html"
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        entries = visible_entries(request, self.entry_model, locale=self.locale).child_of(self)
+        group_code = request.GET.get("group", "")
+        place_code = request.GET.get("place", "")
+        if group_code:
+            entries = entries.filter(ethnic_groups__code=group_code)
+        if place_code:
+            entries = entries.filter(places__place__code=place_code).distinct()
+        context["entries"] = paginate(request, entries)
+        context["groups"] = EthnicGroup.objects.filter(entries__in=entries.values("pk")).distinct()
+        context["selected_group"] = group_code
+        return context
+
+
+class FestivalIndexPage(EntryIndexPage):
+    entry_model = FestivalPage
+    subpage_types = ["heritage.FestivalPage"]
+
+    class Meta:
+        verbose_name = _("festival listing")
+
+
+class CustomIndexPage(EntryIndexPage):
+    entry_model = CustomPage
+    subpage_types = ["heritage.CustomPage"]
+
+    class Meta:
+        verbose_name = _("custom listing")
+
+
+class RecordingIndexPage(EntryIndexPage):
+    entry_model = RecordingPage
+    subpage_types = ["heritage.RecordingPage"]
+
+    class Meta:
+        verbose_name = _("recording listing")
+
+
+class EthnicGroupIndexPage(RoutablePageMixin, Page):
+    """All 54 groups, and a page per group with its festivals, customs and recordings."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["heritage.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("ethnic group listing")
+
+    @path("")
+    def group_list(self, request):
+        entries = visible_entries(request, locale=self.locale)
+        groups = EthnicGroup.objects.annotate(
+            entry_count=Count("entries", filter=models.Q(entries__in=entries.values("pk")), distinct=True)
+        )
+        return self.render(request, context_overrides={"groups": groups})
+
+    @path("<slug:code>/")
+    def group_detail(self, request, code):
+        group = get_object_or_404(EthnicGroup.objects.prefetch_related("languages", "regions"), code=code)
+        entries = visible_entries(request, locale=self.locale).filter(ethnic_groups=group)
+        return TemplateResponse(
+            request,
+            "heritage/ethnic_group_page.html",
+            {
+                "page": self,
+                "group": group,
+                "festivals": entries.type(FestivalPage).specific(),
+                "customs": entries.type(CustomPage).specific(),
+                "recordings": entries.type(RecordingPage).specific(),
+            },
+        )
+
+
+class PlaceIndexPage(RoutablePageMixin, Page):
+    """Today's 34 provinces and cities, each with the entries recorded there."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["heritage.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("place listing")
+
+    @path("")
+    def place_list(self, request):
+        entries = visible_entries(request, locale=self.locale)
+        provinces = list(
+            Place.objects.filter(kind__in=[Place.Kind.CITY, Place.Kind.PROVINCE]).prefetch_related("predecessors")
+        )
+        counts = self._entry_counts_by_province(entries)
+        for province in provinces:
+            province.entry_count = counts.get(province.pk, 0)
+        return self.render(request, context_overrides={"provinces": provinces})
+
+    @path("<slug:code>/")
+    def place_detail(self, request, code):
+        place = get_object_or_404(Place, code=code)
+        if not place.is_current_province:
+            current = place.current_province()
+            if current is None:
+                raise Http404
+            return self.redirect_to_province(current)
+        area = Place.objects.filter(
+            models.Q(pk=place.pk) | models.Q(parent=place) | models.Q(parent__parent=place) | models.Q(successor=place)
+        )
+        entries = visible_entries(request, locale=self.locale).filter(places__place__in=area).distinct()
+        return TemplateResponse(
+            request,
+            "heritage/place_page.html",
+            {"page": self, "place": place, "entries": paginate(request, entries.specific())},
+        )
+
+    def redirect_to_province(self, province: Place):
+        from django.shortcuts import redirect
+
+        return redirect(self.url + self.reverse_subpage("place_detail", args=[province.code]), permanent=True)
+
+    @staticmethod
+    def _entry_counts_by_province(entries) -> dict[int, int]:
+        from heritage.models.entries import EntryPlace
+
+        counts: dict[int, set[int]] = {}
+        for entry_place in EntryPlace.objects.filter(entry__in=entries.values("pk")).select_related(
+            "place__parent__parent", "place__successor"
+        ):
+            province = entry_place.place.current_province()
+            if province is not None:
+                counts.setdefault(province.pk, set()).add(entry_place.entry_id)
+        return {pk: len(ids) for pk, ids in counts.items()}

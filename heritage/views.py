@@ -1,0 +1,84 @@
+"""Public views that are not pages: stable citation links and the health check."""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from heritage.access import visible_to
+from heritage.models import EntryPage
+
+
+def entry_permalink(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    """`/e/<key>/`: the citable link of an entry, in whatever language the visitor reads."""
+    translations = EntryPage.objects.filter(translation_key=key).select_related("locale")
+    visible = visible_to(translations, request.user)
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    page = visible.filter(locale__language_code=language).first() or visible.first()
+    if page is None:
+        if translations.live().exists():
+            # Exists but not for this visitor: let Wagtail ask them to sign in.
+            return redirect(translations.live().first().url)
+        raise Http404
+    return redirect(page.url)
+
+
+def _check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"ok": True}
+
+
+def _check_storage() -> dict:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            ok = handle.read() == b"ok"
+    finally:
+        default_storage.delete(name)
+    return {"ok": ok}
+
+
+def _check_worker() -> dict:
+    """The media worker is healthy when nothing has waited for it longer than allowed."""
+    backend = settings.TASKS["media"]["BACKEND"]
+    if backend.startswith("django_tasks_rq"):
+        from django_rq import get_connection
+        from rq import Worker
+
+        workers = Worker.count(connection=get_connection("media"))
+        return {"ok": workers > 0, "backend": "redis", "workers": workers}
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.ready().filter(backend_name="media")
+    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    oldest_age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    return {
+        "ok": oldest_age <= settings.WORKER_HEARTBEAT_MAX_AGE,
+        "backend": "database",
+        "queued": waiting.count(),
+        "oldest_queued_seconds": round(oldest_age),
+    }
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    started = time.monotonic()
+    checks = {}
+    for name, check in (("database", _check_database), ("storage", _check_storage), ("worker", _check_worker)):
+        try:
+            checks[name] = check()
+        except Exception as error:  # noqa: BLE001 - any failure is the answer here
+            checks[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "failing", "checks": checks}
+    body["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,78 @@
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from heritage.access import apply_access_level, stricter, user_may_view_page
+from heritage.files import document_access_response
+from heritage.models import Contributor, EntryPage, EthnicGroup, Language, Place
+
+
+class EthnicGroupViewSet(SnippetViewSet):
+    model = EthnicGroup
+    icon = "group"
+    list_display = ["number", "name_vi", "name_en", "language_family"]
+    list_filter = ["language_family"]
+    search_fields = ["name_vi", "name_en", "other_names"]
+    ordering = ["number"]
+
+
+class LanguageViewSet(SnippetViewSet):
+    model = Language
+    icon = "globe"
+    list_display = ["name_vi", "name_en", "iso_639_3", "language_family"]
+    list_filter = ["language_family"]
+    search_fields = ["name_vi", "name_en", "iso_639_3"]
+
+
+class PlaceViewSet(SnippetViewSet):
+    model = Place
+    icon = "site"
+    list_display = ["name_vi", "name_en", "kind", "parent", "successor"]
+    list_filter = ["kind"]
+    search_fields = ["name_vi", "name_en"]
+
+
+class ContributorViewSet(SnippetViewSet):
+    model = Contributor
+    icon = "user"
+    list_display = ["name", "kind", "ethnic_group"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    items = (EthnicGroupViewSet, LanguageViewSet, PlaceViewSet, ContributorViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Reference data")
+    menu_name = "reference_data"
+
+
+register_snippet(ReferenceDataGroup)
+
+
+@hooks.register("before_serve_page", order=-1)
+def refuse_signed_in_visitors_without_access(page: Page, request: HttpRequest, serve_args, serve_kwargs):
+    """Wagtail sends anonymous visitors of restricted pages to the login form; a visitor
+    who is already signed in but lacks the right gets a clear refusal instead."""
+    if request.user.is_authenticated and not user_may_view_page(request.user, page):
+        return TemplateResponse(request, "403.html", {"page": page}, status=403)
+    return None
+
+
+def _apply_draft_access_level(request: HttpRequest, page: Page) -> None:
+    """A draft that tightens access takes effect at once; loosening waits for publication."""
+    specific = page.specific
+    if not isinstance(specific, EntryPage):
+        return
+    draft = specific.get_latest_revision_as_object()
+    live_level = EntryPage.objects.filter(pk=page.pk).values_list("access_level", flat=True).first()
+    apply_access_level(specific, stricter(draft.access_level, live_level or draft.access_level))
+
+
+hooks.register("after_create_page", _apply_draft_access_level)
+hooks.register("after_edit_page", _apply_draft_access_level)
+hooks.register("before_serve_document", document_access_response)
