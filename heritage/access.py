@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.models import Page, PageViewRestriction
 
 

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet

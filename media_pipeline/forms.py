@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
 from wagtailmedia.forms import BaseMediaForm
 from wagtailmedia.settings import wagtailmedia_settings
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+
 from wagtail.models import Locale
 
 from heritage.models import EntryPage

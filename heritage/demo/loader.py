@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
+
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -183,8 +184,12 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
             asset.save()
             transcript_vi = "\n".join(entry.get("transcript_vi", [])) or hint["speech_vi"]
             transcript_en = "\n".join(entry.get("transcript_en", [])) or hint["caption_en"]
-            blocks_vi.append(("audio_video", {"media": asset, "caption": hint["title_vi"], "transcript": transcript_vi}))
-            blocks_en.append(("audio_video", {"media": asset, "caption": hint["title_en"], "transcript": transcript_en}))
+            blocks_vi.append(
+                ("audio_video", {"media": asset, "caption": hint["title_vi"], "transcript": transcript_vi})
+            )
+            blocks_en.append(
+                ("audio_video", {"media": asset, "caption": hint["title_en"], "transcript": transcript_en})
+            )
         created += 1
     return blocks_vi, blocks_en, created
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -56,9 +57,7 @@ class EntryTag(TaggedItemBase):
 class EntryPage(Page):
     """Fields and behaviour shared by every archive entry. Not created directly."""
 
-    native_title = models.CharField(
-        _("title in the community's language"), max_length=255, blank=True
-    )
+    native_title = models.CharField(_("title in the community's language"), max_length=255, blank=True)
     native_title_language = models.ForeignKey(
         "heritage.Language",
         verbose_name=_("language of that title"),

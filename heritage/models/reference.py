@@ -4,6 +4,7 @@ locale, because researchers search by every name at once."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
@@ -91,9 +92,7 @@ class Language(index.Indexed, models.Model):
     iso_639_3 = models.CharField(_("ISO 639-3 code"), max_length=3, blank=True)
     name_vi = models.CharField(_("name in Vietnamese"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100)
-    language_family = models.CharField(
-        _("language family"), max_length=20, choices=LanguageFamily.choices, blank=True
-    )
+    language_family = models.CharField(_("language family"), max_length=20, choices=LanguageFamily.choices, blank=True)
     ethnic_groups = models.ManyToManyField(
         EthnicGroup, verbose_name=_("ethnic groups"), blank=True, related_name="languages"
     )

@@ -1,0 +1,72 @@
+# The archive's two everyday commands are `make run` and `make test`; `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SYSTEM_PACKAGES := ffmpeg espeak-ng gettext fonts-dejavu-core
+TEST_SYSTEM_PACKAGES := chromium postgresql
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+run: install migrate demo ## Install, migrate, load demo content, start web server and worker on http://127.0.0.1:8000/
+	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server and media worker; Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM; \
+	$(MANAGE) db_worker --backend media --queue-name media & \
+	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+test: install install-test-system ## Install everything and run the whole test suite (lint, checks, pytest with browser tests)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo ## Virtualenv, Python packages, system programs, compiled translations
+
+install-system: ## ffmpeg, espeak-ng and gettext from the system packages where missing
+	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
+
+install-test-system: ## Debian's Chromium for the browser tests
+	@scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+locale/vi/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po) $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+migrate: install ## Apply database migrations (reference data included)
+	$(MANAGE) migrate --no-input --verbosity 0
+
+demo: migrate ## Load the demo content and print the demo accounts
+	$(MANAGE) load_demo_content
+
+messages: install ## Refresh the .po files after changing user-visible strings
+	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+
+lint: install ## ruff and djhtml, checking only
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: install ## Format Python and templates
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+clean: ## Remove the virtualenv and local data (database, uploaded files)
+	rm -rf $(VENV) var test-output
+
+.PHONY: help run test install install-system install-test-system migrate demo messages lint format clean

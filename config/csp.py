@@ -1,0 +1,25 @@
+"""Content-Security-Policy per area: public pages get the strict policy from settings;
+Wagtail's admin, which relies on inline scripts and styles and previews pages in a
+same-origin frame, gets those allowed."""
+
+from csp.middleware import CSPMiddleware, PolicyParts
+
+from django.http import HttpRequest, HttpResponseBase
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_UPDATE = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+ADMIN_REPLACE = {"frame-ancestors": ["'self'"]}
+
+
+class ArchiveCSPMiddleware(CSPMiddleware):
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path.startswith(ADMIN_PREFIXES):
+            update = dict(parts.update or {})
+            for directive, sources in ADMIN_UPDATE.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+            parts.replace = {**(parts.replace or {}), **ADMIN_REPLACE}
+        return parts

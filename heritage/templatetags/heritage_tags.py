@@ -1,0 +1,324 @@
+"""Template helpers for the public site: navigation, language switch, links to the
+group and place browsing pages, and link-preview metadata.
+
+Everything that touches the database is cached on the request, so a page pays for
+the navigation once however many times the tags are used."""
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from wagtail.models import Locale, Page
+
+register = template.Library()
+
+OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+_CACHE_ATTR = "_heritage_tag_cache"
+
+
+def _cache(context) -> dict:
+    """A per-request dict (falls back to the template context when there is no request)."""
+    request = context.get("request")
+    holder = request if request is not None else context
+    if isinstance(holder, template.Context):
+        return holder.render_context.setdefault(_CACHE_ATTR, {})
+    if not hasattr(holder, _CACHE_ATTR):
+        setattr(holder, _CACHE_ATTR, {})
+    return getattr(holder, _CACHE_ATTR)
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def _active_locale(cache: dict):
+    if "locale" not in cache:
+        try:
+            cache["locale"] = Locale.get_active()
+        except Locale.DoesNotExist:
+            cache["locale"] = None
+    return cache["locale"]
+
+
+def _home(cache: dict):
+    if "home" not in cache:
+        from heritage.models import HomePage
+
+        locale = _active_locale(cache)
+        home = HomePage.objects.live().filter(locale=locale).first() if locale else None
+        cache["home"] = home or HomePage.objects.live().first()
+    return cache["home"]
+
+
+def _url(page, request) -> str:
+    if page is None:
+        return ""
+    return page.get_url(request) or ""
+
+
+@register.simple_tag(takes_context=True)
+def site_home(context):
+    """The HomePage of the visitor's language."""
+    return _home(_cache(context))
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context) -> list[dict]:
+    """Live, public children of the current locale's home page: [{title, url, page, current}]."""
+    cache = _cache(context)
+    if "sections" not in cache:
+        home = _home(cache)
+        children = list(home.get_children().live().public()) if home else []
+        request = context.get("request")
+        cache["sections"] = [{"page": child, "title": child.title, "url": _url(child, request)} for child in children]
+    current = context.get("page")
+    current_path = getattr(current, "path", "") or ""
+    sections = []
+    for section in cache["sections"]:
+        page = section["page"]
+        sections.append(
+            {
+                **section,
+                "current": bool(current_path) and current_path.startswith(page.path),
+                "exact": bool(current_path)
+                and current_path == page.path
+                and "group" not in context
+                and "place" not in context,
+            }
+        )
+    return sections
+
+
+def _section_of_type(cache: dict, model_name: str):
+    key = f"section:{model_name}"
+    if key not in cache:
+        home = _home(cache)
+        found = None
+        if home is not None:
+            from heritage import models
+
+            model = getattr(models, model_name)
+            found = model.objects.live().child_of(home).first()
+        cache[key] = found
+    return cache[key]
+
+
+@register.simple_tag(takes_context=True)
+def group_url(context, group) -> str:
+    """URL of an ethnic group's page under this locale's EthnicGroupIndexPage."""
+    index = _section_of_type(_cache(context), "EthnicGroupIndexPage")
+    if index is None or group is None:
+        return ""
+    return f"{_url(index, context.get('request'))}{group.code}/"
+
+
+@register.simple_tag(takes_context=True)
+def place_url(context, place) -> str:
+    """URL of the province page a place lies in (or of the place itself when it is one)."""
+    index = _section_of_type(_cache(context), "PlaceIndexPage")
+    if index is None or place is None:
+        return ""
+    province = place if place.is_current_province else place.current_province()
+    if province is None:
+        return ""
+    return f"{_url(index, context.get('request'))}{province.code}/"
+
+
+@register.simple_tag(takes_context=True)
+def search_url(context) -> str:
+    from django.urls import reverse
+
+    return reverse("search")
+
+
+def _swap_prefix(path: str, target: str) -> str:
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            return f"/{target}/" + path[len(prefix) :]
+        if path == f"/{code}":
+            return f"/{target}/"
+    return f"/{target}{path}" if path.startswith("/") else f"/{target}/"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """One link per site language to this page in that language.
+
+    Wagtail pages link to their live translation (keeping the sub-path of routable pages
+    such as /dan-toc/tay/), else to that language's home page. Other views swap the
+    language prefix of the path."""
+    cache = _cache(context)
+    if "language_links" in cache:
+        return cache["language_links"]
+    request = context.get("request")
+    page = context.get("page")
+    current = _language()
+    path = request.path if request is not None else "/"
+    query = request.META.get("QUERY_STRING", "") if request is not None else ""
+    links = []
+    translations = {}
+    suffix = ""
+    if isinstance(page, Page) and page.pk:
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+        page_url = _url(page, request)
+        if page_url and path.startswith(page_url):
+            suffix = path[len(page_url) :]
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            url = path
+        elif isinstance(page, Page) and page.pk:
+            translation = translations.get(code)
+            if translation is not None:
+                url = _url(translation, request) + suffix
+            else:
+                from heritage.models import HomePage
+
+                home = HomePage.objects.live().filter(locale__language_code=code).first()
+                url = _url(home, request) or f"/{code}/"
+        else:
+            url = _swap_prefix(path, code)
+        if query and (code == current or not (isinstance(page, Page) and page.pk) or code in translations):
+            url = f"{url}?{query}"
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "has_translation": code == current or code in translations or not isinstance(page, Page),
+            }
+        )
+    cache["language_links"] = links
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    request = context.get("request")
+    if not url:
+        return ""
+    if url.startswith(("http://", "https://")):
+        return url
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+@register.simple_tag(takes_context=True)
+def og_image(context, page) -> dict | None:
+    """An absolute 1200×630 JPEG rendition of the entry's first image, for link previews."""
+    image = getattr(page, "first_image", None) if page is not None else None
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition("fill-1200x630|format-jpeg|jpegquality-80")
+    except Exception:  # noqa: BLE001 - a missing original must not break the page
+        return None
+    return {
+        "url": absolute_url(context, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+
+
+@register.simple_tag
+def og_locale(code: str | None = None) -> str:
+    return OG_LOCALES.get((code or _language()).split("-")[0], "vi_VN")
+
+
+@register.simple_tag
+def og_locale_alternates(code: str | None = None) -> list[str]:
+    current = (code or _language()).split("-")[0]
+    return [value for key, value in OG_LOCALES.items() if key != current]
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_pages(context, page) -> list:
+    """Live ancestors of `page` below the tree root (the home page first), excluding itself."""
+    if not isinstance(page, Page) or not page.pk:
+        return []
+    return list(page.get_ancestors().filter(depth__gt=1).live())
+
+
+@register.filter
+def entry_year(page) -> str:
+    """The year to cite: when recorded, else when first published."""
+    documented = getattr(page, "documented_on", None)
+    if documented:
+        return str(documented.year)
+    published = getattr(page, "first_published_at", None)
+    if published:
+        return str(timezone.localtime(published).year)
+    return ""
+
+
+@register.filter
+def transcript_lines(text: str) -> list[str]:
+    """A transcript, one utterance per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context) -> dict:
+    """Title, description, canonical URL and type for <meta>, Open Graph and Twitter tags.
+
+    Routable sub-pages (an ethnic group, a province) describe the group or place rather
+    than the listing page that serves them."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    request = context.get("request")
+    page = context.get("page")
+    group = context.get("group")
+    place = context.get("place")
+    meta = {"title": "", "description": "", "url": "", "type": "website"}
+    if group is not None:
+        meta["title"] = group.name
+        meta["description"] = group.summary
+    elif place is not None:
+        meta["title"] = place.name
+    elif isinstance(page, Page):
+        meta["title"] = page.seo_title or page.title
+        meta["description"] = (
+            page.search_description
+            or getattr(page, "summary", "")
+            or strip_tags(str(getattr(page, "introduction", "") or ""))
+        )
+        from heritage.models import EntryPage
+
+        if isinstance(page, EntryPage):
+            meta["type"] = "article"
+        meta["url"] = page.full_url or ""
+    if not meta["url"] and request is not None:
+        meta["url"] = request.build_absolute_uri(request.path)
+    meta["description"] = Truncator(" ".join(str(meta["description"]).split())).chars(300)
+    return meta
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context) -> list[dict]:
+    """hreflang alternates: the translations that exist (from language_links)."""
+    links = language_links(context)
+    return [
+        {"code": link["code"], "url": absolute_url(context, link["url"])} for link in links if link["has_translation"]
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def section_page(context, model_name: str):
+    """This locale's section page of the given type, e.g. "EthnicGroupIndexPage"."""
+    allowed = {"FestivalIndexPage", "CustomIndexPage", "RecordingIndexPage", "EthnicGroupIndexPage", "PlaceIndexPage"}
+    if model_name not in allowed:
+        return None
+    return _section_of_type(_cache(context), model_name)
+
+
+@register.filter
+def entry_kind(page) -> str:
+    """ "festival", "custom" or "recording": which type-specific facts an entry has."""
+    specific_class = getattr(page, "specific_class", None)
+    name = specific_class._meta.model_name if specific_class is not None else ""
+    return {"festivalpage": "festival", "custompage": "custom", "recordingpage": "recording"}.get(name, "")

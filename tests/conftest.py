@@ -1,0 +1,15 @@
+import pytest
+
+from heritage.demo.loader import load_demo_content
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo archive, built once per test session through the real loader."""
+    with django_db_blocker.unblock():
+        load_demo_content(with_media=True)
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests run last: they are the slowest and need everything else green.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
