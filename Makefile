@@ -17,7 +17,7 @@ help: ## List the targets
 run: install migrate demo ## Install, migrate, load demo content, start web server and worker on http://127.0.0.1:8000/
 	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server and media worker; Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM; \
-	$(MANAGE) db_worker --backend media --queue-name media & \
+	$(MANAGE) db_worker --backend media --queue-name media --no-reload & \
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
 	wait
 
@@ -53,6 +53,9 @@ migrate: install ## Apply database migrations (reference data included)
 demo: migrate ## Load the demo content and print the demo accounts
 	$(MANAGE) load_demo_content
 
+bench: demo ## Measure page weights, SQL queries and server time (results in docs/benchmarks.md)
+	$(PY) bench/pages.py
+
 messages: install ## Refresh the .po files after changing user-visible strings
 	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
@@ -69,4 +72,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo bench messages lint format clean

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from wagtail.documents.forms import BaseDocumentForm
 from wagtailmedia.forms import BaseMediaForm
 from wagtailmedia.settings import wagtailmedia_settings
 
@@ -55,3 +56,13 @@ class MediaAssetForm(BaseMediaForm):
                 code="too_large",
             )
         return uploaded
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form, with the accepted formats stated next to the size limit."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            formats = _("Accepted formats: %(formats)s.") % {"formats": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)}
+            self.fields["file"].help_text = f"{formats} {self.fields['file'].help_text}".strip()

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -132,9 +133,15 @@ def _build_site(vi: Locale, en: Locale) -> HomePage:
         )
     )
     _publish(home)
+    base_url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Di sản dân tộc"},
+        defaults={
+            "hostname": base_url.hostname or "localhost",
+            "port": base_url.port or (443 if base_url.scheme == "https" else 80),
+            "root_page": home,
+            "site_name": "Di sản dân tộc",
+        },
     )
     home_en = home.copy_for_translation(en)
     home_en.title = "Cultural heritage of Vietnam's ethnic minorities"
@@ -175,12 +182,14 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
             blocks_vi.append(("image", {"image": image, "caption": hint["title_vi"], "alt_text": hint["title_vi"]}))
             blocks_en.append(("image", {"image": image, "caption": hint["title_en"], "alt_text": hint["title_en"]}))
         else:
-            if hint["kind"] == "video":
-                content, suffix = sample_media.make_video(hint["speech_vi"], hint["title_vi"]), ".mp4"
-            else:
-                content, suffix = sample_media.speak_audio(hint["speech_vi"]), ".m4a"
             asset = get_media_model()(title=hint["title_vi"], type=hint["kind"], collection=collection)
-            asset.file.save(f"{name}{suffix}", ContentFile(content), save=False)
+            if hint["kind"] == "video":
+                content, poster = sample_media.make_video(hint["speech_vi"], hint["title_vi"])
+                asset.file.save(f"{name}.mp4", ContentFile(content), save=False)
+                asset.thumbnail.save(f"{name}.jpg", ContentFile(poster), save=False)
+                asset.width, asset.height = sample_media.VIDEO_SIZE
+            else:
+                asset.file.save(f"{name}.m4a", ContentFile(sample_media.speak_audio(hint["speech_vi"])), save=False)
             asset.save()
             transcript_vi = "\n".join(entry.get("transcript_vi", [])) or hint["speech_vi"]
             transcript_en = "\n".join(entry.get("transcript_en", [])) or hint["caption_en"]

@@ -4,6 +4,7 @@ patterns from ffmpeg, pictures drawn with Pillow. Every sample says it is a samp
 import shutil
 import subprocess
 import tempfile
+import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -13,6 +14,7 @@ FONT_PATHS = [
     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
 ]
 TIMEOUT_SECONDS = 120
+VIDEO_SIZE = (640, 360)
 
 
 class SampleMediaError(RuntimeError):
@@ -47,9 +49,12 @@ def draw_image(title: str, subtitle: str, seed: int, size: tuple[int, int] = (12
     for index in range(12):
         x = (seed * 97 + index * 131) % width
         draw.polygon([(x, height), (x + 120, height // 2), (x + 240, height)], fill=_hsv(hue + 30, 0.6, 0.35))
-    draw.rectangle([0, 40, width, 230], fill=(0, 0, 0))
-    draw.text((40, 60), title[:48], font=_font(54), fill=(255, 255, 255))
-    draw.text((40, 150), subtitle[:70], font=_font(34), fill=(255, 220, 120))
+    lines = textwrap.wrap(title, width=34)[:3]
+    band_height = 60 + 60 * len(lines) + 50
+    draw.rectangle([0, 40, width, 40 + band_height], fill=(0, 0, 0))
+    for number, line in enumerate(lines):
+        draw.text((40, 60 + 60 * number), line, font=_font(48), fill=(255, 255, 255))
+    draw.text((40, 60 + 60 * len(lines) + 10), subtitle[:70], font=_font(34), fill=(255, 220, 120))
     buffer = _to_bytes(image)
     return buffer
 
@@ -80,14 +85,15 @@ def speak_audio(text: str, output_suffix: str = ".m4a") -> bytes:
         return output.read_bytes()
 
 
-def make_video(text: str, title: str, seconds: float = 6.0) -> bytes:
-    """A short H.264/AAC MP4: a moving test pattern with the title, and spoken text."""
+def make_video(text: str, title: str, seconds: float = 6.0) -> tuple[bytes, bytes]:
+    """A short H.264/AAC MP4 (a moving test pattern with the title, and spoken text) and
+    a JPEG poster frame from its middle."""
     with tempfile.TemporaryDirectory(prefix="heritage-sample-") as folder:
         wav = Path(folder) / "speech.wav"
         card = Path(folder) / "card.png"
         output = Path(folder) / "video.mp4"
         _run(["espeak-ng", "-v", "vi", "-s", "140", "-w", str(wav), text])
-        Image.new("RGBA", (640, 360)).save(card)
+        Image.new("RGBA", VIDEO_SIZE).save(card)
         overlay = Image.open(card)
         draw = ImageDraw.Draw(overlay)
         draw.rectangle([0, 250, 640, 330], fill=(0, 0, 0, 190))
@@ -97,7 +103,7 @@ def make_video(text: str, title: str, seconds: float = 6.0) -> bytes:
         _run(
             [
                 "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+                "-f", "lavfi", "-i", f"testsrc2=size={VIDEO_SIZE[0]}x{VIDEO_SIZE[1]}:rate=25:duration={seconds}",
                 "-i", str(wav), "-i", str(card),
                 "-filter_complex", "[0:v][2:v]overlay=0:0[v];[1:a]apad[a]",
                 "-map", "[v]", "-map", "[a]", "-t", str(seconds),
@@ -105,4 +111,7 @@ def make_video(text: str, title: str, seconds: float = 6.0) -> bytes:
                 "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(output),
             ]
         )  # fmt: skip
-        return output.read_bytes()
+        poster = Path(folder) / "poster.jpg"
+        _run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", str(seconds / 2), "-i", str(output),
+              "-frames:v", "1", "-q:v", "4", str(poster)])  # fmt: skip
+        return output.read_bytes(), poster.read_bytes()

@@ -76,7 +76,6 @@ class EntryIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     parent_page_types = ["heritage.HomePage"]
     max_count_per_parent = 1
-    template = "heritage/entry_index_page.html"
 
     class Meta:
         abstract = True
@@ -84,6 +83,7 @@ class EntryIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries = visible_entries(request, self.entry_model, locale=self.locale).child_of(self)
+        context["groups"] = EthnicGroup.objects.filter(entries__in=entries.values("pk")).distinct()
         group_code = request.GET.get("group", "")
         place_code = request.GET.get("place", "")
         if group_code:
@@ -91,12 +91,12 @@ class EntryIndexPage(Page):
         if place_code:
             entries = entries.filter(places__place__code=place_code).distinct()
         context["entries"] = paginate(request, entries)
-        context["groups"] = EthnicGroup.objects.filter(entries__in=entries.values("pk")).distinct()
         context["selected_group"] = group_code
         return context
 
 
 class FestivalIndexPage(EntryIndexPage):
+    template = "heritage/entry_index_page.html"
     entry_model = FestivalPage
     subpage_types = ["heritage.FestivalPage"]
 
@@ -105,6 +105,7 @@ class FestivalIndexPage(EntryIndexPage):
 
 
 class CustomIndexPage(EntryIndexPage):
+    template = "heritage/entry_index_page.html"
     entry_model = CustomPage
     subpage_types = ["heritage.CustomPage"]
 
@@ -113,6 +114,7 @@ class CustomIndexPage(EntryIndexPage):
 
 
 class RecordingIndexPage(EntryIndexPage):
+    template = "heritage/entry_index_page.html"
     entry_model = RecordingPage
     subpage_types = ["heritage.RecordingPage"]
 

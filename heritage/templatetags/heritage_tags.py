@@ -41,11 +41,15 @@ def _active_locale(cache: dict):
     return cache["locale"]
 
 
-def _home(cache: dict):
+def _home(cache: dict, context=None):
     if "home" not in cache:
         from heritage.models import HomePage
 
         locale = _active_locale(cache)
+        current = context.get("page") if context is not None else None
+        if isinstance(current, HomePage) and locale is not None and current.locale_id == locale.pk:
+            cache["home"] = current
+            return current
         home = HomePage.objects.live().filter(locale=locale).first() if locale else None
         cache["home"] = home or HomePage.objects.live().first()
     return cache["home"]
@@ -60,7 +64,7 @@ def _url(page, request) -> str:
 @register.simple_tag(takes_context=True)
 def site_home(context):
     """The HomePage of the visitor's language."""
-    return _home(_cache(context))
+    return _home(_cache(context), context)
 
 
 @register.simple_tag(takes_context=True)
@@ -68,7 +72,7 @@ def site_sections(context) -> list[dict]:
     """Live, public children of the current locale's home page: [{title, url, page, current}]."""
     cache = _cache(context)
     if "sections" not in cache:
-        home = _home(cache)
+        home = _home(cache, context)
         children = list(home.get_children().live().public()) if home else []
         request = context.get("request")
         cache["sections"] = [{"page": child, "title": child.title, "url": _url(child, request)} for child in children]
@@ -90,16 +94,22 @@ def site_sections(context) -> list[dict]:
     return sections
 
 
-def _section_of_type(cache: dict, model_name: str):
+def _section_of_type(cache: dict, model_name: str, context=None):
+    """A child of this locale's home page of the given type, found among the navigation
+    sections (already loaded) rather than with a query of its own."""
     key = f"section:{model_name}"
     if key not in cache:
-        home = _home(cache)
         found = None
-        if home is not None:
-            from heritage import models
-
-            model = getattr(models, model_name)
-            found = model.objects.live().child_of(home).first()
+        current = context.get("page") if context is not None else None
+        if isinstance(current, Page) and type(current).__name__ == model_name:
+            found = current
+        else:
+            if context is not None:
+                site_sections(context)
+            for section in cache.get("sections", []):
+                if section["page"].specific_class.__name__ == model_name:
+                    found = section["page"]
+                    break
         cache[key] = found
     return cache[key]
 
@@ -107,7 +117,7 @@ def _section_of_type(cache: dict, model_name: str):
 @register.simple_tag(takes_context=True)
 def group_url(context, group) -> str:
     """URL of an ethnic group's page under this locale's EthnicGroupIndexPage."""
-    index = _section_of_type(_cache(context), "EthnicGroupIndexPage")
+    index = _section_of_type(_cache(context), "EthnicGroupIndexPage", context)
     if index is None or group is None:
         return ""
     return f"{_url(index, context.get('request'))}{group.code}/"
@@ -116,7 +126,7 @@ def group_url(context, group) -> str:
 @register.simple_tag(takes_context=True)
 def place_url(context, place) -> str:
     """URL of the province page a place lies in (or of the place itself when it is one)."""
-    index = _section_of_type(_cache(context), "PlaceIndexPage")
+    index = _section_of_type(_cache(context), "PlaceIndexPage", context)
     if index is None or place is None:
         return ""
     province = place if place.is_current_province else place.current_province()
@@ -158,6 +168,7 @@ def language_links(context) -> list[dict]:
     path = request.path if request is not None else "/"
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
+    absolute = {}
     translations = {}
     suffix = ""
     if isinstance(page, Page) and page.pk:
@@ -169,10 +180,13 @@ def language_links(context) -> list[dict]:
     for code, name in settings.LANGUAGES:
         if code == current:
             url = path
+            if isinstance(page, Page) and page.pk:
+                absolute[code] = (page.full_url or "") + suffix
         elif isinstance(page, Page) and page.pk:
             translation = translations.get(code)
             if translation is not None:
                 url = _url(translation, request) + suffix
+                absolute[code] = (translation.full_url or "") + suffix
             else:
                 from heritage.models import HomePage
 
@@ -188,6 +202,7 @@ def language_links(context) -> list[dict]:
                 "name": name,
                 "url": url,
                 "current": code == current,
+                "absolute_url": absolute.get(code, ""),
                 "has_translation": code == current or code in translations or not isinstance(page, Page),
             }
         )
@@ -303,7 +318,9 @@ def alternate_links(context) -> list[dict]:
     """hreflang alternates: the translations that exist (from language_links)."""
     links = language_links(context)
     return [
-        {"code": link["code"], "url": absolute_url(context, link["url"])} for link in links if link["has_translation"]
+        {"code": link["code"], "url": link["absolute_url"] or absolute_url(context, link["url"])}
+        for link in links
+        if link["has_translation"]
     ]
 
 
@@ -313,7 +330,7 @@ def section_page(context, model_name: str):
     allowed = {"FestivalIndexPage", "CustomIndexPage", "RecordingIndexPage", "EthnicGroupIndexPage", "PlaceIndexPage"}
     if model_name not in allowed:
         return None
-    return _section_of_type(_cache(context), model_name)
+    return _section_of_type(_cache(context), model_name, context)
 
 
 @register.filter
@@ -322,3 +339,14 @@ def entry_kind(page) -> str:
     specific_class = getattr(page, "specific_class", None)
     name = specific_class._meta.model_name if specific_class is not None else ""
     return {"festivalpage": "festival", "custompage": "custom", "recordingpage": "recording"}.get(name, "")
+
+
+@register.filter
+def grouped_number(value) -> str:
+    """1845492 → "1.845.492" in Vietnamese, "1,845,492" in English."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    separator = "," if _language() == "en" else "."
+    return f"{number:,}".replace(",", separator)
