@@ -60,12 +60,36 @@ def _restrict(page: Page, level: str) -> None:
     restrictions.exclude(pk=restriction.pk).delete()
 
 
+def allowed_levels(user) -> list[str]:
+    """The access levels whose entries `user` may see."""
+    if user.is_superuser:
+        return list(AccessLevel.values)
+    if not user.is_authenticated:
+        return [AccessLevel.PUBLIC]
+    names = set(user.groups.values_list("name", flat=True))
+    return [AccessLevel.PUBLIC, *(level for level, groups in GROUPS_FOR_LEVEL.items() if names & set(groups))]
+
+
+def entry_level(page: Page) -> str:
+    """The strictest live access level among the page's translations ("public" for
+    pages that are not entries)."""
+    levels = [
+        getattr(translation, "access_level", AccessLevel.PUBLIC)
+        for translation in page.get_translations(inclusive=True).specific()
+    ]
+    return stricter(*levels) if levels else AccessLevel.PUBLIC
+
+
 def visible_to(queryset: QuerySet, user) -> QuerySet:
-    """Live pages from `queryset` that `user` may open."""
+    """Live pages from `queryset` that `user` may open. Entries are checked on their
+    access field and on the mirrored view restrictions, so either one alone suffices
+    to hide an entry."""
     queryset = queryset.live()
     user = user or AnonymousUser()
     if user.is_superuser:
         return queryset
+    if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
+        queryset = queryset.filter(access_level__in=allowed_levels(user))
     if not user.is_authenticated:
         return queryset.public()
     hidden = PageViewRestriction.objects.exclude(
@@ -79,4 +103,4 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
 
 
 def user_may_view_page(user, page: Page) -> bool:
-    return visible_to(Page.objects.filter(pk=page.pk), user).exists()
+    return entry_level(page) in allowed_levels(user) and visible_to(Page.objects.filter(pk=page.pk), user).exists()

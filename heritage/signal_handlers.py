@@ -1,8 +1,10 @@
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
-from heritage.access import apply_access_level
+from heritage.access import AccessLevel, apply_access_level, entry_level
 from heritage.models import EntryPage
 
 
@@ -11,3 +13,18 @@ def apply_published_access_level(sender, instance, revision=None, **kwargs) -> N
     """The published access level decides the live page's restriction."""
     if isinstance(instance, EntryPage):
         apply_access_level(instance, instance.access_level)
+
+
+@receiver(post_delete, sender=PageViewRestriction)
+def keep_entry_restricted(sender, instance, origin=None, **kwargs) -> None:
+    """Removing an entry's restriction by hand (Wagtail's privacy dialog) must not open
+    it: the entry's access field decides, so the restriction is put back. Deleting the
+    page itself removes its restrictions for good."""
+    origin_model = getattr(origin, "model", type(origin))
+    if origin_model is not PageViewRestriction:
+        return
+    page = EntryPage.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        level = entry_level(page)
+        if level != AccessLevel.PUBLIC:
+            apply_access_level(page, level)

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.wagtail_hooks import require_wagtail_login
 
 from heritage.access import apply_access_level, stricter, user_may_view_page
 from heritage.files import document_access_response
@@ -56,12 +57,14 @@ register_snippet(ReferenceDataGroup)
 
 
 @hooks.register("before_serve_page", order=-1)
-def refuse_signed_in_visitors_without_access(page: Page, request: HttpRequest, serve_args, serve_kwargs):
-    """Wagtail sends anonymous visitors of restricted pages to the login form; a visitor
-    who is already signed in but lacks the right gets a clear refusal instead."""
-    if request.user.is_authenticated and not user_may_view_page(request.user, page):
-        return TemplateResponse(request, "403.html", {"page": page}, status=403)
-    return None
+def check_entry_access(page: Page, request: HttpRequest, serve_args, serve_kwargs):
+    """Anonymous visitors of an entry they may not see are asked to sign in; a visitor
+    who is signed in but lacks the right gets a clear refusal."""
+    if user_may_view_page(request.user, page):
+        return None
+    if not request.user.is_authenticated:
+        return require_wagtail_login(next=request.get_full_path())
+    return TemplateResponse(request, "403.html", {"page": page}, status=403)
 
 
 def _apply_draft_access_level(request: HttpRequest, page: Page) -> None:

@@ -271,7 +271,7 @@ class Migration(migrations.Migration):
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('name_as_recorded', models.CharField(blank=True, help_text='As written at the time of recording, e.g. with the former province.', max_length=255, verbose_name='place name as recorded')),
                 ('entry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='places', to='heritage.entrypage')),
-                ('place', models.ForeignKey(help_text="Today's province, commune or village. Add communes and villages under Snippets › Places.", on_delete=django.db.models.deletion.PROTECT, related_name='entry_places', to='heritage.place', verbose_name='place today')),
+                ('place', models.ForeignKey(help_text="Today's province, commune or village. Add communes and villages under Reference data › Places.", on_delete=django.db.models.deletion.PROTECT, related_name='entry_places', to='heritage.place', verbose_name='place today')),
             ],
             options={
                 'verbose_name': 'place',

@@ -189,7 +189,7 @@ class EntryPlace(Orderable):
         verbose_name=_("place today"),
         on_delete=models.PROTECT,
         related_name="entry_places",
-        help_text=_("Today's province, commune or village. Add communes and villages under Snippets › Places."),
+        help_text=_("Today's province, commune or village. Add communes and villages under Reference data › Places."),
     )
     name_as_recorded = models.CharField(
         _("place name as recorded"),
