@@ -11,13 +11,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from heritage import views as heritage_views
 from heritage.api import api_router
 from heritage.files import serve_file
+from heritage.sitemap import ArchiveSitemap
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"),
     path("healthz", heritage_views.healthz, name="healthz"),
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),

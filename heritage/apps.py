@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+REFERENCE_DATA_MIGRATION = ("heritage", "0002_reference_data")
+
+
+def index_reference_data_after_loading(plan=None, **kwargs) -> None:
+    if any((migration.app_label, migration.name) == REFERENCE_DATA_MIGRATION and not backwards
+           for migration, backwards in plan or []):  # fmt: skip
+        from heritage.reference_data.load import index_reference_data
+
+        index_reference_data()
 
 
 class HeritageConfig(AppConfig):
@@ -8,3 +19,5 @@ class HeritageConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signal_handlers  # noqa: F401
+
+        post_migrate.connect(index_reference_data_after_loading, sender=self)

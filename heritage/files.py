@@ -5,13 +5,16 @@ who may open one of the live entries using it, and to people who work in the adm
 (who must preview drafts). Files used by no live entry are admin-only."""
 
 import mimetypes
+import os
+import re
 from collections.abc import Iterable
 
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -51,22 +54,70 @@ def serve_file(request: HttpRequest, path: str) -> HttpResponse:
         # The same answer for "missing" and "not yours", so restricted file names
         # cannot be probed.
         raise Http404
-    return _file_response(path)
+    return _file_response(request, path)
 
 
-def _file_response(path: str) -> HttpResponse:
+RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _requested_range(header: str, size: int) -> tuple[int, int] | None:
+    """The first and last byte of a single `Range: bytes=…` request, or None for the
+    whole file. Raises ValueError when the range cannot be satisfied."""
+    match = RANGE_PATTERN.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if start > end or start >= size:
+        raise ValueError("unsatisfiable range")
+    return start, end
+
+
+def _file_response(request: HttpRequest, path: str) -> HttpResponse:
+    """The file, honouring byte ranges: phones (Safari in particular) need 206 Partial
+    Content to play audio and video, and every browser needs it to seek."""
     try:
         local_path = default_storage.path(path)
     except NotImplementedError:
-        # Object storage: hand out a short-lived signed URL.
+        # Object storage: hand out a short-lived signed URL; the store serves ranges.
         return HttpResponseRedirect(default_storage.url(path))
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     try:
-        response = FileResponse(open(local_path, "rb"), content_type=content_type)
+        handle = open(local_path, "rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    size = os.fstat(handle.fileno()).st_size
+    try:
+        byte_range = _requested_range(request.headers.get("Range", ""), size)
+    except ValueError:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if byte_range is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        start, end = byte_range
+        handle.seek(start)
+        response = StreamingHttpResponse(_read_span(handle, end - start + 1), status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _read_span(handle, length: int, chunk_size: int = 64 * 1024):
+    with handle:
+        while length > 0:
+            chunk = handle.read(min(chunk_size, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
 
 
 def document_access_response(document, request: HttpRequest) -> HttpResponse | None:
@@ -74,5 +125,5 @@ def document_access_response(document, request: HttpRequest) -> HttpResponse | N
     if user_may_open_asset(request.user, document):
         return None
     if not request.user.is_authenticated:
-        return redirect(f"/_util/login/?next={request.get_full_path()}")
+        return redirect_to_login(request.get_full_path(), reverse("wagtailcore_login"))
     raise Http404

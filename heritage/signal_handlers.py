@@ -1,8 +1,10 @@
-from django.db.models.signals import post_delete
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
+from wagtail.users.models import UserProfile
 
 from heritage.access import AccessLevel, apply_access_level, entry_level
 from heritage.models import EntryPage
@@ -28,3 +30,11 @@ def keep_entry_restricted(sender, instance, origin=None, **kwargs) -> None:
         level = entry_level(page)
         if level != AccessLevel.PUBLIC:
             apply_access_level(page, level)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def admin_in_vietnamese_by_default(sender, instance, created, raw=False, **kwargs) -> None:
+    """New accounts see the admin in Vietnamese whatever their browser asks for; each
+    person can switch to English in their account settings."""
+    if created and not raw:
+        UserProfile.objects.get_or_create(user=instance, defaults={"preferred_language": settings.LANGUAGE_CODE})

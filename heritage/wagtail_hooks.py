@@ -18,7 +18,6 @@ class EthnicGroupViewSet(SnippetViewSet):
     icon = "group"
     list_display = ["number", "name_vi", "name_en", "language_family"]
     list_filter = ["language_family"]
-    search_fields = ["name_vi", "name_en", "other_names"]
     ordering = ["number"]
 
 
@@ -27,7 +26,6 @@ class LanguageViewSet(SnippetViewSet):
     icon = "globe"
     list_display = ["name_vi", "name_en", "iso_639_3", "language_family"]
     list_filter = ["language_family"]
-    search_fields = ["name_vi", "name_en", "iso_639_3"]
 
 
 class PlaceViewSet(SnippetViewSet):
@@ -35,7 +33,6 @@ class PlaceViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name_vi", "name_en", "kind", "parent", "successor"]
     list_filter = ["kind"]
-    search_fields = ["name_vi", "name_en"]
 
 
 class ContributorViewSet(SnippetViewSet):
@@ -43,7 +40,6 @@ class ContributorViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["name", "kind", "ethnic_group"]
     list_filter = ["kind"]
-    search_fields = ["name"]
 
 
 class ReferenceDataGroup(SnippetViewSetGroup):

@@ -4,10 +4,10 @@ from heritage.demo.loader import load_demo_content
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo archive, built once per test session through the real loader."""
     with django_db_blocker.unblock():
-        load_demo_content(with_media=True)
+        load_demo_content(with_media=True, accounts_file=tmp_path_factory.mktemp("accounts") / "accounts.txt")
 
 
 def pytest_collection_modifyitems(items):

@@ -12,4 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="heritage-test-media-"))
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+# Serve static files from the app folders, as in development; no collectstatic in tests.
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"

@@ -97,7 +97,7 @@ class DemoReport:
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_demo_content(with_media: bool = True) -> DemoReport:
+def load_demo_content(with_media: bool = True, accounts_file: Path = ACCOUNTS_FILE) -> DemoReport:
     report = DemoReport()
     vi, _ = Locale.objects.get_or_create(language_code="vi")
     en, _ = Locale.objects.get_or_create(language_code="en")
@@ -108,7 +108,7 @@ def load_demo_content(with_media: bool = True) -> DemoReport:
                 report.media_files += _create_entry(home, entry, en, with_media)
                 report.entries += 1
         report.created = True
-    report.accounts = _ensure_accounts()
+    report.accounts = _ensure_accounts(accounts_file)
     return report
 
 
@@ -279,12 +279,13 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
     return created
 
 
-def _ensure_accounts() -> list[tuple[str, str]]:
-    """One account per role. Passwords are random and kept in var/ (not in git)."""
+def _ensure_accounts(accounts_file: Path) -> list[tuple[str, str]]:
+    """One account per role. Passwords are random and kept in `accounts_file` (var/,
+    not in git), so that running the loader again can print them again."""
     user_model = get_user_model()
     saved = {}
-    if ACCOUNTS_FILE.exists():
-        for line in ACCOUNTS_FILE.read_text().splitlines():
+    if accounts_file.exists():
+        for line in accounts_file.read_text().splitlines():
             username, _, password = line.partition(" ")
             saved[username] = password
     accounts = []
@@ -305,7 +306,7 @@ def _ensure_accounts() -> list[tuple[str, str]]:
                 user.groups.add(Group.objects.get(name=ADMINISTRATORS))
             saved[username] = password
         accounts.append((username, saved.get(username, "(set earlier; unknown)")))
-    ACCOUNTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    ACCOUNTS_FILE.write_text("".join(f"{name} {password}\n" for name, password in accounts))
-    ACCOUNTS_FILE.chmod(0o600)
+    accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    accounts_file.write_text("".join(f"{name} {password}\n" for name, password in accounts))
+    accounts_file.chmod(0o600)
     return accounts

@@ -15,13 +15,14 @@ OFFICER_COLLECTION = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
-    ("media_pipeline", "add_mediaasset"),
-    ("media_pipeline", "change_mediaasset"),
+    # wagtailmedia checks its own model's permissions, whichever media model is used.
+    ("wagtailmedia", "add_media"),
+    ("wagtailmedia", "change_media"),
 ]
 REVIEWER_COLLECTION = OFFICER_COLLECTION + [
     ("wagtailimages", "delete_image"),
     ("wagtaildocs", "delete_document"),
-    ("media_pipeline", "delete_mediaasset"),
+    ("wagtailmedia", "delete_media"),
 ]
 
 OFFICER_MODEL = [
@@ -121,6 +122,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("heritage", "0002_reference_data"),
         ("media_pipeline", "0001_initial"),
+        ("wagtailmedia", "0005_alter_media_options"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),

@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -113,7 +114,7 @@ class EntryPage(Page):
     ]
 
     description_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),
         FieldRowPanel([FieldPanel("native_title"), FieldPanel("native_title_language")]),
         FieldPanel("summary"),
         FieldPanel("body"),

@@ -60,6 +60,7 @@ class EthnicGroup(index.Indexed, models.Model):
         index.SearchField("other_names", boost=3),
         index.AutocompleteField("name_vi"),
         index.AutocompleteField("name_en"),
+        index.AutocompleteField("other_names"),
     ]
 
     class Meta:

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from heritage.access import visible_to
-from heritage.models.entries import CustomPage, EntryPage, FestivalPage, RecordingPage
+from heritage.models.entries import CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
 
 ENTRIES_PER_PAGE = 20
@@ -203,14 +203,10 @@ class PlaceIndexPage(RoutablePageMixin, Page):
         )
 
     def redirect_to_province(self, province: Place):
-        from django.shortcuts import redirect
-
         return redirect(self.url + self.reverse_subpage("place_detail", args=[province.code]), permanent=True)
 
     @staticmethod
     def _entry_counts_by_province(entries) -> dict[int, int]:
-        from heritage.models.entries import EntryPlace
-
         counts: dict[int, set[int]] = {}
         for entry_place in EntryPlace.objects.filter(entry__in=entries.values("pk")).select_related(
             "place__parent__parent", "place__successor"

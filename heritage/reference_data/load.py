@@ -79,3 +79,16 @@ def load_reference_data(EthnicGroup, Language, Place) -> dict[str, int]:  # noqa
         language.ethnic_groups.set([groups[code] for code in row["ethnic_groups"]])
 
     return {"ethnic_groups": len(groups), "provinces": len(provinces), "languages": len(languages)}
+
+
+def index_reference_data() -> None:
+    """Add the reference data to the search index: officers find places, groups and
+    languages in the admin choosers through it. Data migrations cannot do this (they see
+    historical models), so it runs after migrating and after the loader command."""
+    from wagtail.search.backends import get_search_backends
+
+    from heritage.models import EthnicGroup, Language, Place
+
+    for backend in get_search_backends():
+        for model in (EthnicGroup, Language, Place):
+            backend.add_bulk(model, list(model.get_indexed_objects()))

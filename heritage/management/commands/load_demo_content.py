@@ -1,6 +1,8 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
-from heritage.demo.loader import load_demo_content
+from heritage.demo.loader import ACCOUNTS_FILE, load_demo_content
 
 
 class Command(BaseCommand):
@@ -12,9 +14,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip generating audio and video samples (images are still drawn).",
         )
+        parser.add_argument(
+            "--accounts-file",
+            type=Path,
+            default=ACCOUNTS_FILE,
+            help=f"Where the demo accounts' passwords are kept (default: {ACCOUNTS_FILE}).",
+        )
 
     def handle(self, *args, **options) -> None:
-        report = load_demo_content(with_media=not options["without_audio_video"])
+        report = load_demo_content(
+            with_media=not options["without_audio_video"], accounts_file=options["accounts_file"]
+        )
         if report.created:
             self.stdout.write(f"Loaded {report.entries} sample entries with {report.media_files} media files.")
         else:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from heritage.models import EthnicGroup, Language, Place
-from heritage.reference_data.load import load_reference_data
+from heritage.reference_data.load import index_reference_data, load_reference_data
 
 
 class Command(BaseCommand):
@@ -9,4 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = load_reference_data(EthnicGroup, Language, Place)
+        index_reference_data()
         self.stdout.write(", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()))

@@ -1,0 +1,373 @@
+"""Browser tests against the archive as a newcomer runs it.
+
+The archive is started in subprocesses exactly as `make run` does (migrate, load the
+demo content, web server and media worker), on a fresh temporary database and media
+folder, so the tests see real HTTP, real static files, real media and the real
+Content-Security-Policy. pytest-django's live_server is not used: it would flush the
+database the in-process tests share.
+
+Chromium is Debian's (`make install-test-system`); Playwright's own browser download is
+never used. Screenshots of every step go to test-output/screenshots/.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = PROJECT_DIR / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+STARTUP_TIMEOUT = 60
+COMMAND_TIMEOUT = 300
+
+# What the tests need to know about the demo content, read from the database the
+# server uses rather than hard-coded, so the tests follow entries.json.
+DEMO_FACTS_SCRIPT = """
+import json
+from wagtail.models import Locale
+from heritage.models import EntryPage, FestivalIndexPage, HomePage
+vi = Locale.objects.get(language_code="vi")
+en = Locale.objects.get(language_code="en")
+entries = []
+for page in EntryPage.objects.filter(locale=vi).live().specific().order_by("pk"):
+    english = page.get_translation_or_none(en)
+    entries.append({
+        "id": page.pk,
+        "slug": page.slug,
+        "type": type(page).__name__,
+        "access": page.access_level,
+        "title": page.title,
+        "url": page.url,
+        "title_en": english.title if english else None,
+        "url_en": english.url if english else None,
+        "groups": [group.code for group in page.ethnic_groups.all()],
+        "media": [
+            {"kind": block.value["media"].type, "url": block.value["media"].url,
+             "transcript": block.value["transcript"]}
+            for block in page.audio_video_blocks
+        ],
+    })
+print(json.dumps({
+    "home_title": HomePage.objects.get(locale=vi).title,
+    "festival_index_id": FestivalIndexPage.objects.get(locale=vi).pk,
+    "entries": entries,
+}))
+"""
+
+
+@dataclass
+class Archive:
+    """A running archive: where it answers, its demo accounts and its demo content."""
+
+    base_url: str
+    accounts: dict[str, str]
+    facts: dict
+    env: dict[str, str]
+    folder: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def manage(self, *args: str, timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess:
+        """Run a management command against the same database and files as the server."""
+        return _manage(self.env, *args, timeout=timeout)
+
+    def query(self, code: str) -> dict:
+        """Run Python in `manage.py shell` against the server's database; the code must
+        print one JSON document as its last line of output."""
+        result = self.manage("shell", "--no-imports", "-c", code, timeout=60)
+        lines = result.stdout.strip().splitlines()
+        assert lines, f"manage.py shell printed nothing; stderr:\n{result.stderr[-3000:]}"
+        return json.loads(lines[-1])
+
+    def entry(self, slug: str) -> dict:
+        for entry in self.facts["entries"]:
+            if entry["slug"] == slug:
+                return entry
+        raise AssertionError(f"The demo content has no live Vietnamese entry {slug!r}")
+
+    def entries_where(self, predicate: Callable[[dict], bool]) -> list[dict]:
+        return [entry for entry in self.facts["entries"] if predicate(entry)]
+
+    def status_of(self, path: str) -> int:
+        """HTTP status of an anonymous GET, without following redirects."""
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(self.url(path), timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _manage(env: dict[str, str], *args: str, timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess:
+    command = [sys.executable, "manage.py", *args]
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command[1:3])}` failed with exit code {result.returncode}\n"
+            f"stdout:\n{result.stdout[-3000:]}\nstderr:\n{result.stderr[-5000:]}",
+            pytrace=False,
+        )
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _parse_accounts(output: str) -> dict[str, str]:
+    """The "username password" lines load_demo_content prints after its "Accounts" line."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Accounts")), None)
+    assert start is not None, f"load_demo_content printed no accounts:\n{output}"
+    accounts = {}
+    for line in lines[start + 1 :]:
+        match = re.fullmatch(r"\s+(\S+)\s+(\S+)\s*", line)
+        if match:
+            accounts[match.group(1)] = match.group(2)
+    for username in ("officer", "reviewer"):
+        assert username in accounts, f"No password printed for {username!r}:\n{output}"
+        assert not accounts[username].startswith("("), f"Password of {username!r} unknown:\n{output}"
+    return accounts
+
+
+def _tail(path: Path, size: int = 5000) -> str:
+    return path.read_text(errors="replace")[-size:] if path.exists() else "(no output)"
+
+
+def _wait_until_healthy(base_url: str, processes: dict[str, subprocess.Popen], logs: dict[str, Path]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last_answer = "no answer"
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                pytest.fail(
+                    f"The {name} exited with code {process.returncode} while starting:\n{_tail(logs[name])}",
+                    pytrace=False,
+                )
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+                last_answer = f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            last_answer = f"HTTP {error.code}: {error.read()[:500]!r}"
+        except OSError as error:
+            last_answer = repr(error)
+        time.sleep(0.5)
+    pytest.fail(
+        f"{base_url}/healthz did not answer 200 within {STARTUP_TIMEOUT} s (last: {last_answer}).\n"
+        f"Server stderr:\n{_tail(logs['web server'])}\nWorker stderr:\n{_tail(logs['media worker'])}",
+        pytrace=False,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def archive() -> Iterator[Archive]:
+    folder = Path(tempfile.mkdtemp(prefix="heritage-browser-"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Whatever the developer's shell or pytest-django set must not leak in.
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "MEDIA_ROOT", "REDIS_URL", "ELASTICSEARCH_URL"}
+        and not key.startswith("AWS_")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(folder / "media"),
+            "BASE_URL": base_url,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    processes: dict[str, subprocess.Popen] = {}
+    log_handles = []
+    try:
+        _manage(env, "migrate", "--no-input")
+        # Its own accounts file, so the developer's var/demo-accounts.txt stays as it is.
+        loaded = _manage(env, "load_demo_content", "--accounts-file", str(folder / "accounts.txt"))
+        accounts = _parse_accounts(loaded.stdout)
+        facts = json.loads(
+            _manage(env, "shell", "--no-imports", "-c", DEMO_FACTS_SCRIPT).stdout.strip().splitlines()[-1]
+        )
+
+        server_env = {**env, "LOG_LEVEL": "INFO"}
+        logs = {"web server": folder / "runserver.log", "media worker": folder / "db_worker.log"}
+        commands = {
+            "web server": ["runserver", f"127.0.0.1:{port}", "--noreload"],
+            "media worker": ["db_worker", "--backend", "media", "--queue-name", "media"],
+        }
+        for name, args in commands.items():
+            handle = logs[name].open("w")
+            log_handles.append(handle)
+            processes[name] = subprocess.Popen(
+                [sys.executable, "manage.py", *args],
+                cwd=PROJECT_DIR,
+                env=server_env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_until_healthy(base_url, processes, logs)
+        yield Archive(base_url=base_url, accounts=accounts, facts=facts, env=env, folder=folder)
+    finally:
+        for process in processes.values():
+            _stop(process)
+        for handle in log_handles:
+            handle.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}; the browser tests need it. "
+            "Install it with `make install-test-system` (Debian's chromium package).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Tab:
+    """A page in its own browser context, with what the browser console reported."""
+
+    page: Page
+    shoot: Callable[[str], Path]
+    console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def csp_reports(self) -> list[str]:
+        """CSP violations seen by the console and by the page's own event listener."""
+        seen = self.page.evaluate("() => window.__cspViolations || []")
+        return self.csp_violations + seen
+
+
+# Records violations from inside the page too: the console message is Chromium's
+# wording, the securitypolicyviolation event is the standard.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
+
+# The browser asks for /favicon.ico by itself; that request is not the page's doing.
+BROWSER_OWN_REQUESTS = ("/favicon.ico",)
+
+
+def _is_browser_own_request(message: ConsoleMessage) -> bool:
+    url = (message.location or {}).get("url", "")
+    return url.endswith(BROWSER_OWN_REQUESTS)
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
+    """shoot(page, step): a full-page screenshot named after the test and the step."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    counter = {"n": 0}
+
+    def shoot(page: Page, step: str) -> Path:
+        counter["n"] += 1
+        step_name = re.sub(r"[^\w.-]+", "_", step)
+        path = SCREENSHOT_DIR / f"{test_name}-{counter['n']:02d}-{step_name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shoot
+
+
+@pytest.fixture
+def new_tab(browser: Browser, screenshot) -> Iterator[Callable[..., Tab]]:
+    """new_tab(viewport, locale): a page in a fresh browser context (no cookies)."""
+    contexts = []
+
+    def open_tab(viewport: dict, locale: str = "vi-VN") -> Tab:
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(15_000)
+        context.add_init_script(CSP_LISTENER)
+        contexts.append(context)
+        page = context.new_page()
+        tab = Tab(page=page, shoot=lambda step: screenshot(page, step))
+
+        def on_console(message: ConsoleMessage) -> None:
+            text = f"{message.type}: {message.text} ({(message.location or {}).get('url', '')})"
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+                tab.csp_violations.append(text)
+            if message.type == "error" and not _is_browser_own_request(message):
+                tab.console_errors.append(text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_tab(new_tab) -> Tab:
+    return new_tab(PHONE)
+
+
+@pytest.fixture
+def desktop_tab(new_tab) -> Tab:
+    return new_tab(DESKTOP)
