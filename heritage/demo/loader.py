@@ -44,7 +44,7 @@ from heritage.models import (
 )
 
 ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
-ACCOUNTS_FILE = Path(settings.BASE_DIR) / "var" / "demo-accounts.txt"
+ACCOUNTS_FILE = settings.LOCAL_DATA_DIR / "demo-accounts.txt"
 
 SECTIONS = [
     # model, Vietnamese title and slug, English title and slug, introduction vi/en
