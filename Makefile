@@ -16,10 +16,10 @@ help: ## List the targets
 
 run: install migrate demo ## Install, migrate, load demo content, start web server and worker on http://127.0.0.1:8000/
 	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server and media worker; Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(MANAGE) db_worker --backend media --queue-name media --no-reload & \
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
-	wait
+	wait -n
 
 test: install install-test-system ## Install everything and run the whole test suite (lint, checks, pytest with browser tests)
 	$(VENV)/bin/ruff check .
