@@ -44,7 +44,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-locale/vi/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po) $(VENV)/.installed
+locale/vi/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po locale/wagtail-admin/*/LC_MESSAGES/django.po) $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
 migrate: install ## Apply database migrations (reference data included)
