@@ -20,12 +20,20 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from heritage.access import AccessLevel
 from heritage.blocks import BodyBlock, MediaBlock
+from heritage.serializers import (
+    EntryPlaceSerializer,
+    EthnicGroupSerializer,
+    LanguageSerializer,
+    LicenceField,
+    PublicContributorsField,
+)
 
 
 class Licence(models.TextChoices):
@@ -111,6 +119,20 @@ class EntryPage(Page):
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("access_level"),
         index.FilterField("documented_on"),
+    ]
+
+    api_fields = [
+        APIField("native_title"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("media"),
+        APIField("ethnic_groups", serializer=EthnicGroupSerializer(many=True)),
+        APIField("places", serializer=EntryPlaceSerializer(many=True)),
+        APIField("contributors", serializer=PublicContributorsField()),
+        APIField("tags"),
+        APIField("documented_on"),
+        APIField("licence", serializer=LicenceField()),
+        APIField("access_level"),
     ]
 
     description_panels = [
@@ -258,6 +280,12 @@ class FestivalPage(EntryPage):
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
     search_fields = EntryPage.search_fields + [index.SearchField("participants")]
+    api_fields = EntryPage.api_fields + [
+        APIField("lunar_date"),
+        APIField("solar_date"),
+        APIField("frequency"),
+        APIField("participants"),
+    ]
     type_panels = [
         MultiFieldPanel(
             [
@@ -292,6 +320,7 @@ class CustomPage(EntryPage):
     parent_page_types = ["heritage.CustomIndexPage"]
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
+    api_fields = EntryPage.api_fields + [APIField("category")]
     type_panels = [FieldPanel("category")]
 
     class Meta:
@@ -336,6 +365,12 @@ class RecordingPage(EntryPage):
     template = "heritage/entry_page.html"
     search_fields = EntryPage.search_fields + [
         index.RelatedFields("content_languages", [index.SearchField("name_vi"), index.SearchField("name_en")]),
+    ]
+    api_fields = EntryPage.api_fields + [
+        APIField("genre"),
+        APIField("content_languages", serializer=LanguageSerializer(many=True)),
+        APIField("described_language", serializer=LanguageSerializer()),
+        APIField("translation_languages", serializer=LanguageSerializer(many=True)),
     ]
     type_panels = [
         FieldPanel("genre"),

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
 from heritage.access import AccessLevel
-from heritage.models import EntryPage, EthnicGroup, Place
+from heritage.models import EntryPage, EthnicGroup, Place, RecordingPage
 from tests.heritage.helpers import page_text, soup
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -316,3 +316,32 @@ def test_a_correct_login_after_a_few_mistakes_still_works(client, django_user_mo
     response = client.post("/admin/login/", {"username": "canbo2", "password": "Right-Password-2025"})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_open_data_api_describes_entries(client):
+    recording = RecordingPage.objects.live().public().filter(locale__language_code="vi").first()
+    hidden_person = recording.contributors.first()
+    hidden_person.may_be_named = False
+    hidden_person.save()
+
+    response = client.get(f"/api/v2/pages/{recording.pk}/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["title"] == recording.title
+    assert {group["code"] for group in data["ethnic_groups"]} == {g.code for g in recording.ethnic_groups.all()}
+    place = recording.places.first()
+    assert data["places"][0]["code"] == place.place.code
+    assert data["places"][0]["name_as_recorded"] == place.name_as_recorded
+    assert data["licence"] == {
+        "code": recording.licence,
+        "url": recording.licence_url,
+        "attribution": recording.attribution,
+    }
+    assert data["genre"] == recording.genre
+    assert {lang["code"] for lang in data["content_languages"]} == {
+        lang.code for lang in recording.content_languages.all()
+    }
+    named = [row["name"] for row in data["contributors"]]
+    assert hidden_person.contributor.name not in named
+    assert len(named) == recording.contributors.filter(may_be_named=True).count()

@@ -1,0 +1,46 @@
+"""How entries look in the open-data API (Wagtail API v2, /api/v2/pages/)."""
+
+from rest_framework import serializers
+
+
+class EthnicGroupSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_vi = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    iso_639_3 = serializers.CharField()
+    name_vi = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class EntryPlaceSerializer(serializers.Serializer):
+    code = serializers.CharField(source="place.code")
+    name_vi = serializers.CharField(source="place.name_vi")
+    name_en = serializers.CharField(source="place.name_en")
+    kind = serializers.CharField(source="place.kind")
+    latitude = serializers.DecimalField(source="place.latitude", max_digits=8, decimal_places=5, allow_null=True)
+    longitude = serializers.DecimalField(source="place.longitude", max_digits=8, decimal_places=5, allow_null=True)
+    name_as_recorded = serializers.CharField()
+
+
+class EntryContributorSerializer(serializers.Serializer):
+    """Only people who agreed to be named appear."""
+
+    name = serializers.CharField(source="contributor.name")
+    role = serializers.CharField()
+
+
+class PublicContributorsField(serializers.Field):
+    def to_representation(self, value) -> list[dict]:
+        return EntryContributorSerializer([row for row in value.all() if row.may_be_named], many=True).data
+
+
+class LicenceField(serializers.Field):
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, entry) -> dict:
+        return {"code": entry.licence, "url": entry.licence_url, "attribution": entry.attribution}
