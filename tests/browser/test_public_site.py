@@ -6,6 +6,7 @@ import re
 import urllib.request
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -164,3 +165,46 @@ def test_media_files_answer_range_requests(archive):
         assert response.status == 206, f"Range request answered {response.status}"
         assert response.headers["Content-Range"].startswith("bytes 0-99/")
         assert len(response.read()) == 100
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+PAGES_TO_AUDIT = [
+    "/vi/",
+    "/en/",
+    "/vi/le-hoi/",
+    "/en/festivals/?group=tay",
+    "/vi/dan-toc/",
+    "/vi/dan-toc/tay/",
+    "/vi/dia-phuong/",
+    "/vi/dia-phuong/tuyen-quang/",
+    "/vi/search/?q=then",
+    "/en/search/?q=nothing-matches-this",
+]
+
+
+@pytest.mark.parametrize("path", PAGES_TO_AUDIT)
+def test_listing_pages_pass_the_axe_accessibility_audit(archive, phone_tab, axe, path):
+    assert phone_tab.page.goto(archive.url(path)).status == 200
+    assert_no_accessibility_violations(axe, phone_tab, path)
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_entry_pages_pass_the_axe_accessibility_audit(archive, phone_tab, axe, kind):
+    entry = public_entry_with(archive, kind)
+    for url in (entry["url"], entry["url_en"]):
+        assert phone_tab.page.goto(archive.url(url)).status == 200
+        assert_no_accessibility_violations(axe, phone_tab, url)
+
+
+def assert_no_accessibility_violations(axe, tab, label: str) -> None:
+    """axe-core's WCAG 2 A/AA rules: labels, contrast, landmarks, headings, names."""
+    violations = axe.run(tab.page, options={"runOnly": ["wcag2a", "wcag2aa", "best-practice"]}).response["violations"]
+    if violations:
+        tab.shoot(f"axe-{label}")
+    assert violations == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} – {[node['target'] for node in v['nodes']][:3]}" for v in violations
+    )
