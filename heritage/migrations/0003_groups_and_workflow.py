@@ -27,6 +27,7 @@ REVIEWER_COLLECTION = OFFICER_COLLECTION + [
 
 OFFICER_MODEL = [
     ("wagtailadmin", "access_admin"),
+    ("wagtail_localize", "submit_translation"),
     ("heritage", "view_ethnicgroup"),
     ("heritage", "view_language"),
     ("heritage", "view_place"),
@@ -123,6 +124,7 @@ class Migration(migrations.Migration):
         ("heritage", "0002_reference_data"),
         ("media_pipeline", "0001_initial"),
         ("wagtailmedia", "0005_alter_media_options"),
+        ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),

@@ -130,3 +130,11 @@ def test_researchers_have_no_admin(client, django_user_model):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_officers_can_start_a_translation_with_wagtail_localize(client, officer, festivals):
+    client.force_login(officer)
+    response = client.get(f"/admin/localize/submit/page/{festivals.pk}/")
+    assert response.status_code == 200
+    assert 'name="locales"' in response.content.decode()
