@@ -345,3 +345,14 @@ def test_open_data_api_describes_entries(client):
     named = [row["name"] for row in data["contributors"]]
     assert hidden_person.contributor.name not in named
     assert len(named) == recording.contributors.filter(may_be_named=True).count()
+
+
+@pytest.mark.django_db
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.get("/sitemap.xml").status_code == 200
