@@ -17,7 +17,7 @@ help: ## List the targets
 run: install migrate demo ## Install, migrate, load demo content, start web server and worker on http://127.0.0.1:8000/
 	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server and media worker; Ctrl-C stops both)"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
-	$(MANAGE) db_worker --backend media --queue-name media --no-reload & \
+	$(MANAGE) media_worker & \
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
 	wait -n
 

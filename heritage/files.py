@@ -22,9 +22,26 @@ from wagtail.models import Page, ReferenceIndex
 from wagtailmedia.models import get_media_model
 
 from heritage.access import visible_to
+from media_pipeline.models import CaptionTrack, Rendition
+
+# Small text files that other files refer to by relative name (playlists) or that players
+# fetch without following redirects across origins (captions) are always served from here.
+PASSED_THROUGH = {".m3u8": "application/vnd.apple.mpegurl", ".vtt": "text/vtt", ".json": "application/json"}
+
+
+RENDITION_PATH = re.compile(r"^(renditions/(\d+)/[0-9a-f]{32})/")
 
 
 def _assets_for_path(path: str) -> Iterable[Model]:
+    # A rendition file (playlist, segment, poster …) belongs to the asset whose published
+    # run folder holds it; files of unpublished or replaced runs belong to nobody.
+    if match := RENDITION_PATH.match(path):
+        folder, asset_id = match.groups()
+        if Rendition.objects.filter(asset_id=int(asset_id), folder=folder).exists():
+            yield from get_media_model().objects.filter(pk=int(asset_id))
+        return
+    for track in CaptionTrack.objects.filter(file=path).select_related("asset"):
+        yield track.asset
     image_model = get_image_model()
     rendition_model = image_model.get_rendition_model()
     media_model = get_media_model()
@@ -79,12 +96,15 @@ def _requested_range(header: str, size: int) -> tuple[int, int] | None:
 def _file_response(request: HttpRequest, path: str) -> HttpResponse:
     """The file, honouring byte ranges: phones (Safari in particular) need 206 Partial
     Content to play audio and video, and every browser needs it to seek."""
+    suffix = os.path.splitext(path)[1].lower()
     try:
         local_path = default_storage.path(path)
     except NotImplementedError:
+        if suffix in PASSED_THROUGH:
+            return _passed_through(path, PASSED_THROUGH[suffix])
         # Object storage: hand out a short-lived signed URL; the store serves ranges.
         return HttpResponseRedirect(default_storage.url(path))
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    content_type = PASSED_THROUGH.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
     try:
         handle = open(local_path, "rb")
     except FileNotFoundError as error:
@@ -106,6 +126,17 @@ def _file_response(request: HttpRequest, path: str) -> HttpResponse:
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _passed_through(path: str, content_type: str) -> HttpResponse:
+    try:
+        with default_storage.open(path, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

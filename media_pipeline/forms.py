@@ -7,8 +7,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
 from wagtailmedia.forms import BaseMediaForm
 from wagtailmedia.settings import wagtailmedia_settings
+
+from media_pipeline.failures import MediaRejectedError
+from media_pipeline.intake import check_image
 
 
 def accepted_extensions(media_type: str) -> list[str]:
@@ -56,6 +60,25 @@ class MediaAssetForm(BaseMediaForm):
                 code="too_large",
             )
         return uploaded
+
+    def clean_thumbnail(self):
+        return _checked_image(self.cleaned_data.get("thumbnail"))
+
+
+def _checked_image(uploaded):
+    if uploaded is not None and hasattr(uploaded, "size"):
+        try:
+            check_image(uploaded)
+        except MediaRejectedError as rejection:
+            raise forms.ValidationError(str(rejection), code=rejection.code) from rejection
+    return uploaded
+
+
+class ImageForm(BaseImageForm):
+    """Wagtail's image form; images whose declared size is a decompression bomb are refused."""
+
+    def clean_file(self):
+        return _checked_image(self.cleaned_data.get("file"))
 
 
 class DocumentForm(BaseDocumentForm):

@@ -205,7 +205,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("MAX_DOCUMENT_UPLOAD_MB", default=100) * 1
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "media_pipeline.forms.DocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("MAX_IMAGE_UPLOAD_MB", default=40) * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 200_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=120_000_000)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "media_pipeline.forms.ImageForm"
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "media_pipeline.MediaAsset",
     "MEDIA_FORM_BASE": "media_pipeline.forms.MediaAssetForm",
@@ -213,6 +214,20 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp", "mts"],
 }
 MAX_MEDIA_UPLOAD_MB = env.int("MAX_MEDIA_UPLOAD_MB", default=2048)
+
+# Media pipeline limits: an original outside them is refused before any transcoding.
+MEDIA_MAX_DURATION_SECONDS = env.float("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)
+MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=7680 * 4320)
+MEDIA_MAX_CHANNELS = env.int("MEDIA_MAX_CHANNELS", default=8)
+MEDIA_PROBE_TIMEOUT_SECONDS = env.float("MEDIA_PROBE_TIMEOUT_SECONDS", default=30)
+# Each ffmpeg run may take base + per_second × the recording's length.
+MEDIA_TIMEOUT_BASE_SECONDS = env.float("MEDIA_TIMEOUT_BASE_SECONDS", default=120)
+MEDIA_TIMEOUT_PER_SECOND = env.float("MEDIA_TIMEOUT_PER_SECOND", default=4)
+MEDIA_STORAGE_RETRIES = env.int("MEDIA_STORAGE_RETRIES", default=5)
+MEDIA_STORAGE_RETRY_DELAY_SECONDS = env.float("MEDIA_STORAGE_RETRY_DELAY_SECONDS", default=1)
+# A job that has not reported for this long is taken to have lost its worker.
+MEDIA_STALE_JOB_SECONDS = env.int("MEDIA_STALE_JOB_SECONDS", default=300)
+MEDIA_PROFILES_FILE = env.str("MEDIA_PROFILES_FILE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL

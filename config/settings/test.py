@@ -15,3 +15,5 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 # Serve static files from the app folders, as in development; no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"
+# Transient storage errors are retried quickly in tests.
+MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05

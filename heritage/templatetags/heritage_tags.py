@@ -350,3 +350,13 @@ def grouped_number(value) -> str:
         return ""
     separator = "," if _language() == "en" else "."
     return f"{number:,}".replace(",", separator)
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """A length as m:ss or h:mm:ss."""
+    if not seconds:
+        return ""
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"

@@ -54,10 +54,44 @@
     }, true);
   }
 
+  /* A recording's loudness drawn from its waveform peaks; clicking it seeks. */
+  function setUpWaveform(box) {
+    var player = box.parentNode.querySelector("audio");
+    fetch(box.getAttribute("data-peaks-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.peaks.length) return;
+        var svgNS = "http://www.w3.org/2000/svg";
+        var svg = document.createElementNS(svgNS, "svg");
+        var count = data.peaks.length;
+        svg.setAttribute("viewBox", "0 0 " + count + " 100");
+        svg.setAttribute("preserveAspectRatio", "none");
+        for (var i = 0; i < count; i++) {
+          var height = Math.max(2, data.peaks[i] * 100);
+          var bar = document.createElementNS(svgNS, "rect");
+          bar.setAttribute("x", i);
+          bar.setAttribute("y", (100 - height) / 2);
+          bar.setAttribute("width", 0.7);
+          bar.setAttribute("height", height);
+          svg.appendChild(bar);
+        }
+        box.appendChild(svg);
+        box.addEventListener("click", function (event) {
+          if (!player || !data.duration) return;
+          var rect = box.getBoundingClientRect();
+          player.currentTime = ((event.clientX - rect.left) / rect.width) * data.duration;
+          player.play();
+        });
+      })
+      .catch(function () {});
+  }
+
   function init() {
     var buttons = document.querySelectorAll("[data-copy-target]");
     for (var i = 0; i < buttons.length; i++) setUpCopyButton(buttons[i]);
     setUpPlayers();
+    var waveforms = document.querySelectorAll("[data-peaks-url]");
+    for (var j = 0; j < waveforms.length; j++) setUpWaveform(waveforms[j]);
   }
 
   if (document.readyState === "loading") {

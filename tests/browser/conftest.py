@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 STARTUP_TIMEOUT = 60
+MEDIA_TIMEOUT = 240
 COMMAND_TIMEOUT = 300
 
 # What the tests need to know about the demo content, read from the database the
@@ -170,6 +172,25 @@ def _tail(path: Path, size: int = 5000) -> str:
     return path.read_text(errors="replace")[-size:] if path.exists() else "(no output)"
 
 
+def _wait_until_media_ready(database: Path, processes: dict[str, subprocess.Popen], logs: dict[str, Path]) -> None:
+    """The worker prepares the demo's recordings in the background; the tests play them."""
+    deadline = time.monotonic() + MEDIA_TIMEOUT
+    states: list = []
+    while time.monotonic() < deadline:
+        if processes["media worker"].poll() is not None:
+            pytest.fail(f"The media worker exited:\n{_tail(logs['media worker'])}", pytrace=False)
+        with sqlite3.connect(database) as connection:
+            states = connection.execute(
+                "SELECT status, count(*) FROM media_pipeline_mediaasset GROUP BY status"
+            ).fetchall()
+        if states and all(status == "ready" for status, _ in states):
+            return
+        if any(status == "failed" for status, _ in states):
+            pytest.fail(f"A demo recording failed: {states}\n{_tail(logs['media worker'])}", pytrace=False)
+        time.sleep(1)
+    pytest.fail(f"The demo recordings were not ready in {MEDIA_TIMEOUT} s: {states}", pytrace=False)
+
+
 def _wait_until_healthy(base_url: str, processes: dict[str, subprocess.Popen], logs: dict[str, Path]) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     last_answer = "no answer"
@@ -245,7 +266,7 @@ def archive() -> Iterator[Archive]:
         logs = {"web server": folder / "runserver.log", "media worker": folder / "db_worker.log"}
         commands = {
             "web server": ["runserver", f"127.0.0.1:{port}", "--noreload"],
-            "media worker": ["db_worker", "--backend", "media", "--queue-name", "media"],
+            "media worker": ["media_worker"],
         }
         for name, args in commands.items():
             handle = logs[name].open("w")
@@ -258,6 +279,7 @@ def archive() -> Iterator[Archive]:
                 stderr=subprocess.STDOUT,
             )
         _wait_until_healthy(base_url, processes, logs)
+        _wait_until_media_ready(folder / "db.sqlite3", processes, logs)
         yield Archive(base_url=base_url, accounts=accounts, facts=facts, env=env, folder=folder)
     finally:
         for process in processes.values():

@@ -96,14 +96,27 @@ def test_browse_group_to_entry_and_switch_to_english(archive, phone_tab):
     assert_console_clean(phone_tab)
 
 
+@pytest.mark.parametrize("source", ["stream", "download"])
 @pytest.mark.parametrize("kind", ["video", "audio"])
-def test_public_media_plays(archive, phone_tab, kind):
+def test_public_media_plays_from_each_rendition(archive, phone_tab, kind, source):
+    """The player offers the HLS stream first and the progressive file as the fallback for
+    networks that block streaming; each must play on its own."""
     page = phone_tab.page
     entry = public_entry_with(archive, kind)
     page.goto(archive.url(entry["url"]))
     player = page.locator(f"main {kind}").first
     expect(player).to_be_attached()
-    phone_tab.shoot(f"{kind}-before")
+    sources = player.evaluate("(e) => [...e.querySelectorAll('source')].map((s) => [s.type, s.src])")
+    assert [mime_type for mime_type, _ in sources] == [
+        "application/vnd.apple.mpegurl",
+        "audio/mp4" if kind == "audio" else "video/mp4",
+    ]
+    wanted = sources[0][1] if source == "stream" else sources[1][1]
+    assert wanted.endswith(".m3u8" if source == "stream" else (".m4a" if kind == "audio" else ".mp4"))
+    if source == "download":
+        # As on a network where the stream fails: only the progressive file is left.
+        player.evaluate("(e) => { e.querySelector('source').remove(); e.load(); }")
+    phone_tab.shoot(f"{kind}-{source}-before")
 
     # Muted, so that the browser's autoplay policy lets a script start it.
     outcome = player.evaluate(
@@ -122,7 +135,8 @@ def test_public_media_plays(archive, phone_tab, kind):
             " error: e.error && `${e.error.code} ${e.error.message}`, time: e.currentTime})"
         )
         pytest.fail(f"The {kind} of {entry['url']} did not play: {state} ({error})")
-    phone_tab.shoot(f"{kind}-playing")
+    assert player.evaluate("(e) => e.currentSrc") == wanted
+    phone_tab.shoot(f"{kind}-{source}-playing")
     assert_console_clean(phone_tab)
 
 
