@@ -2,6 +2,7 @@
 really are, which containers and codecs it uses, and limits on length, picture size and
 channels. Images are checked with Pillow, its decompression-bomb warning made an error."""
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,13 +153,14 @@ def _check_codecs(result: transcoder.ProbeResult, media_type: str) -> None:
 
 
 def check_image(file) -> tuple[int, int]:
-    """The size of an uploaded image, refusing images whose declared size is a bomb. The
-    app makes Pillow's DecompressionBombWarning an error for the whole process."""
+    """The size of an uploaded image, refusing images whose declared size is a bomb."""
     limit = Image.MAX_IMAGE_PIXELS
     position = file.tell() if hasattr(file, "tell") else 0
     try:
-        with Image.open(file) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                width, height = image.size
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise MediaRejectedError("image_too_large", pixels=_declared_pixels(error), limit=limit) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:

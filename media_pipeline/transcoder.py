@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ import ffmpeg
 from media_pipeline.profiles import Rung
 
 LOG_TAIL_CHARACTERS = 2000
+PROGRESS_INTERVAL = 0.5
 
 
 class TranscoderError(Exception):
@@ -199,14 +201,26 @@ def run(
     ]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, preexec_fn=_die_with_parent)
-        reader = threading.Thread(target=_read_progress, args=(process.stdout, duration, on_progress), daemon=True)
+        progress = _Progress(duration)
+        reader = threading.Thread(target=progress.read, args=(process.stdout,), daemon=True)
         reader.start()
+        deadline = time.monotonic() + timeout
+        reported = None
         try:
-            returncode = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired as error:
-            process.kill()
-            process.wait()
-            raise TranscodeTimeoutError(f"ffmpeg took longer than {timeout:.0f} s") from error
+            # Progress is reported from this thread: callbacks may use the database
+            # connection, which belongs to the thread that opened it.
+            while True:
+                try:
+                    returncode = process.wait(timeout=min(PROGRESS_INTERVAL, max(deadline - time.monotonic(), 0.01)))
+                    break
+                except subprocess.TimeoutExpired as error:
+                    if time.monotonic() >= deadline:
+                        process.kill()
+                        process.wait()
+                        raise TranscodeTimeoutError(f"ffmpeg took longer than {timeout:.0f} s") from error
+                if on_progress is not None and progress.fraction is not None and progress.fraction != reported:
+                    reported = progress.fraction
+                    on_progress(reported)
         finally:
             reader.join(timeout=5)
             process.stdout.close()
@@ -216,17 +230,25 @@ def run(
             raise TranscoderError(f"ffmpeg exited with status {returncode}", detail)
 
 
-def _read_progress(pipe, duration: float | None, on_progress: Callable[[float], None] | None) -> None:
-    for raw_line in pipe:
-        key, _, value = raw_line.decode(errors="replace").strip().partition("=")
-        if on_progress is None or not duration or key != "out_time_us":
-            continue
-        microseconds = _number(value, int)
-        if microseconds is not None and microseconds >= 0:
-            on_progress(min(microseconds / 1_000_000 / duration, 1.0))
+class _Progress:
+    """The latest fraction done, read from ffmpeg's `-progress` lines."""
+
+    def __init__(self, duration: float | None) -> None:
+        self.duration = duration
+        self.fraction: float | None = None
+
+    def read(self, pipe) -> None:
+        for raw_line in pipe:
+            key, _, value = raw_line.decode(errors="replace").strip().partition("=")
+            if not self.duration or key != "out_time_us":
+                continue
+            microseconds = _number(value, int)
+            if microseconds is not None and microseconds >= 0:
+                self.fraction = min(microseconds / 1_000_000 / self.duration, 1.0)
 
 
-def _arguments(stream) -> list[str]:
+def compile_arguments(stream) -> list[str]:
+    """ffmpeg's arguments (without the program name) for an ffmpeg-python graph."""
     return ffmpeg.compile(stream, cmd="ffmpeg", overwrite_output=False)[1:]
 
 
@@ -296,14 +318,14 @@ def hls_ladder(
         var_stream_map=" ".join(variants),
         **options,
     )
-    return _arguments(output)
+    return compile_arguments(output)
 
 
 def remux(playlist_or_file: Path, output: Path, *, input_formats: str, faststart: bool = True) -> list[str]:
     """Copy streams from one of our own outputs into another container, never re-encoding."""
     options = {"c": "copy", "movflags": "+faststart"} if faststart else {"c": "copy"}
     node = ffmpeg.input(f"file:{playlist_or_file}", protocol_whitelist="file", format_whitelist=input_formats)
-    return _arguments(node.output(str(output), **options))
+    return compile_arguments(node.output(str(output), **options))
 
 
 def package_hls(media: Path, output_dir: Path, *, segment_seconds: int) -> list[str]:
@@ -317,14 +339,14 @@ def package_hls(media: Path, output_dir: Path, *, segment_seconds: int) -> list[
         hls_playlist_type="vod",
         hls_segment_filename=str(output_dir / "segment_%05d.ts"),
     )
-    return _arguments(output)
+    return compile_arguments(output)
 
 
 def still_frame(source, output: Path, *, max_width: int, quality: int) -> list[str]:
     """One JPEG frame, no wider than `max_width`. The source node carries the seek (`ss`)."""
     scaled = source.video.filter("scale", f"min({max_width},iw)", -2)
     quality_scale = max(2, min(31, round(31 - quality * 0.29)))
-    return _arguments(scaled.output(str(output), vframes=1, **{"q:v": quality_scale}))
+    return compile_arguments(scaled.output(str(output), vframes=1, **{"q:v": quality_scale}))
 
 
 def speech_audio(source, output: Path, *, kbps: int, channels: int, sample_rate: int, loudnorm: str) -> list[str]:
@@ -333,10 +355,10 @@ def speech_audio(source, output: Path, *, kbps: int, channels: int, sample_rate:
     output = audio.output(
         str(output), acodec="aac", audio_bitrate=f"{kbps}k", ac=channels, ar=sample_rate, movflags="+faststart"
     )
-    return _arguments(output)
+    return compile_arguments(output)
 
 
 def mono_pcm(media: Path, output: Path, *, sample_rate: int) -> list[str]:
     """Signed 16-bit mono samples, for drawing the waveform."""
     node = ffmpeg.input(f"file:{media}", protocol_whitelist="file", format_whitelist="mov,mp4,m4a,3gp,3g2,mj2")
-    return _arguments(node.audio.output(str(output), format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate))
+    return compile_arguments(node.audio.output(str(output), format="s16le", acodec="pcm_s16le", ac=1, ar=sample_rate))

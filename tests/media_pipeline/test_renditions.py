@@ -1,0 +1,194 @@
+"""What an officer's upload becomes: renditions checked and published as a whole."""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from media_pipeline.jobs import process, recover_interrupted_jobs
+from media_pipeline.models import MediaStatus, Rendition
+from media_pipeline.profiles import get_profiles
+from tests.media_pipeline import sample_files
+
+
+def stored_path(rendition_or_name) -> Path:
+    name = getattr(rendition_or_name, "file", rendition_or_name)
+    return Path(default_storage.path(str(name)))
+
+
+def playlist_entries(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+@pytest.fixture
+def video(prepared, tmp_path):
+    return prepared(sample_files.make_video(tmp_path, seconds=9, width=854, height=480), "video")
+
+
+@pytest.fixture
+def audio(prepared, tmp_path):
+    return prepared(sample_files.make_audio(tmp_path, seconds=9), "audio")
+
+
+def test_original_is_kept_untouched_with_checksum_size_and_technical_metadata(video, tmp_path):
+    original = stored_path(video.file.name)
+    assert video.status == MediaStatus.READY
+    assert video.size_bytes == original.stat().st_size
+    assert video.sha256 == hashlib.sha256(original.read_bytes()).hexdigest()
+    metadata = video.technical_metadata
+    assert "mp4" in metadata["container"]
+    codecs = {stream["kind"]: stream for stream in metadata["streams"]}
+    assert codecs["video"]["codec"] == "h264" and (codecs["video"]["width"], codecs["video"]["height"]) == (854, 480)
+    assert codecs["audio"]["codec"] == "aac" and codecs["audio"]["channels"] and codecs["audio"]["sample_rate"]
+    assert video.duration == pytest.approx(9, abs=0.1)
+    assert (video.width, video.height) == (854, 480)
+
+
+def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(video):
+    master = stored_path(video.stream)
+    text = master.read_text()
+    variants = playlist_entries(master)
+    # A 480p source gets the 240p and 360p rungs, not the 720p one.
+    assert variants == ["240p/index.m3u8", "360p/index.m3u8", "audio/index.m3u8"]
+    assert "RESOLUTION=428x240" in text and "RESOLUTION=640x360" in text and "1280x720" not in text
+    audio_only = re.search(r"#EXT-X-STREAM-INF:BANDWIDTH=(\d+),CODECS=\"mp4a[^\"]*\"\naudio/index.m3u8", text)
+    assert audio_only, text
+    assert 60_000 <= int(audio_only.group(1)) <= 80_000  # about 64 kbps
+
+
+def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(video):
+    master = stored_path(video.stream)
+    durations = {}
+    for variant in playlist_entries(master):
+        playlist = master.parent / variant
+        durations[variant] = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", playlist.read_text())]
+        assert "#EXT-X-ENDLIST" in playlist.read_text()
+    video_rungs = [durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
+    assert video_rungs[0] == video_rungs[1], "keyframes are not aligned across rungs"
+    for segment in video_rungs[0][:-1]:
+        assert 4 <= segment <= 6.1
+    assert sum(video_rungs[0]) == pytest.approx(9, abs=0.2)
+    first_segment = master.parent / "360p" / "segment_00000.ts"
+    frames = sample_files.probe(first_segment)
+    assert {stream["codec_name"] for stream in frames["streams"]} == {"h264", "aac"}
+
+
+def test_mp4_fallback_is_faststart_h264_aac_from_the_360p_rung(video):
+    mp4 = video.download
+    assert mp4.role == Rendition.Role.MP4 and mp4.name == "360p" and mp4.mime_type == "video/mp4"
+    data = stored_path(mp4).read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat"), "moov atom must come first (faststart)"
+    streams = {stream["codec_type"]: stream for stream in sample_files.probe(stored_path(mp4))["streams"]}
+    assert streams["video"]["codec_name"] == "h264" and streams["video"]["height"] == 360
+    assert streams["audio"]["codec_name"] == "aac"
+    assert (mp4.width, mp4.height) == (640, 360)
+
+
+def test_poster_and_thumbnails(video):
+    from PIL import Image
+
+    with Image.open(stored_path(video.poster)) as poster:
+        assert poster.format == "JPEG" and poster.size == (854, 480)
+    widths = {rendition.name: rendition.width for rendition in video.renditions.filter(role=Rendition.Role.THUMBNAIL)}
+    assert widths == {thumbnail.name: thumbnail.width for thumbnail in get_profiles().video.thumbnails}
+
+
+def test_audio_gets_a_loudness_normalised_speech_rendition_stream_and_waveform(audio):
+    speech = audio.rendition(Rendition.Role.SPEECH)
+    streams = sample_files.probe(stored_path(speech))["streams"]
+    assert [(s["codec_name"], s["channels"]) for s in streams] == [("aac", 1)]
+    assert playlist_entries(stored_path(audio.stream))[0] == "segment_00000.ts"
+    waveform = json.loads(stored_path(audio.waveform).read_text())
+    assert waveform["duration"] == pytest.approx(9, abs=0.1)
+    assert 0 < max(waveform["peaks"]) <= 1 and len(waveform["peaks"]) <= get_profiles().audio.waveform_peaks
+    assert [source["type"] for source in audio.sources] == ["application/vnd.apple.mpegurl", "audio/mp4"]
+
+
+def test_a_rerun_replaces_renditions_as_a_whole_and_removes_the_old_files(video, django_capture_on_commit_callbacks):
+    old_folder = video.stream.folder
+    old_files = sorted(path for path in stored_path(old_folder).rglob("*") if path.is_file())
+    assert old_files
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process(video.pk) == "ready"
+    video.refresh_from_db()
+    new_folders = set(video.renditions.values_list("folder", flat=True))
+    assert len(new_folders) == 1 and old_folder not in new_folders
+    assert not stored_path(old_folder).exists()
+    assert video.renditions.count() == 2 + 1 + len(get_profiles().video.thumbnails)
+
+
+def test_a_job_whose_worker_died_is_requeued_and_its_partial_upload_removed(
+    video, settings, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-job leaves the asset "processing" with an old heartbeat and maybe
+    some uploaded files in its run folder, referenced by nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media_pipeline.models import MediaAsset
+
+    dead_attempt = "0123456789abcdef0123456789abcdef"
+    orphan = f"renditions/{video.pk}/{dead_attempt}/hls/240p/segment_00000.ts"
+    default_storage.save(orphan, open(stored_path(video.download), "rb"))
+    MediaAsset.objects.filter(pk=video.pk).update(
+        status=MediaStatus.PROCESSING, attempt=dead_attempt, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    published = video.stream.folder
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert recover_interrupted_jobs() == [video.pk]
+    assert len(callbacks) == 1  # the job is enqueued again
+    assert not default_storage.exists(orphan)
+    # The published renditions stayed in place and are still served meanwhile.
+    assert stored_path(published).exists()
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED
+
+
+def test_a_fresh_job_is_not_taken_for_a_dead_one(video):
+    from django.utils import timezone
+
+    from media_pipeline.models import MediaAsset
+
+    MediaAsset.objects.filter(pk=video.pk).update(status=MediaStatus.PROCESSING, heartbeat_at=timezone.now())
+    assert recover_interrupted_jobs() == []
+
+
+def test_replacing_the_original_queues_a_new_job(video, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.files import File
+
+    replacement = sample_files.make_video(tmp_path, seconds=2, name="new.mp4")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, replacement.open("rb") as handle:
+        video.file.save("new.mp4", File(handle), save=False)
+        video.save()
+    assert len(callbacks) == 1
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED and video.sha256 == ""
+    video.title = "renamed"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        video.save()
+    assert callbacks == []
+
+
+def test_verify_fixity_passes_then_reports_a_changed_original(audio, capsys):
+    call_command("verify_fixity")
+    assert "intact, 0 not." in capsys.readouterr().out
+    original = stored_path(audio.file.name)
+    data = bytearray(original.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    original.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="1 not"):
+        call_command("verify_fixity", str(audio.pk))
+    assert audio.file.name in capsys.readouterr().err
+
+
+def test_a_changed_original_fails_the_next_job(audio):
+    original = stored_path(audio.file.name)
+    original.write_bytes(original.read_bytes() + b"\0")
+    assert process(audio.pk) == "failed: fixity_mismatch"
