@@ -1,10 +1,17 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtailmedia.models import AbstractMedia
 
 from media_pipeline.failures import failure_message
+
+
+def archive_url(name: str) -> str:
+    """The archive's own URL for a stored file, whatever the storage: access is checked
+    there, and playlists' relative names resolve against it."""
+    return reverse("serve-file", kwargs={"path": name})
 
 
 class MediaStatus(models.TextChoices):
@@ -139,7 +146,7 @@ class Rendition(models.Model):
 
     @property
     def url(self) -> str:
-        return self.file.url
+        return archive_url(self.file.name)
 
 
 class CaptionTrack(models.Model):
@@ -172,6 +179,10 @@ class CaptionTrack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset} · {self.label}"
+
+    @property
+    def url(self) -> str:
+        return archive_url(self.file.name)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
