@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SYSTEM_PACKAGES := ffmpeg espeak-ng gettext fonts-dejavu-core
-TEST_SYSTEM_PACKAGES := chromium postgresql
+TEST_SYSTEM_PACKAGES := chromium postgresql redis-server
 
 .DEFAULT_GOAL := help
 
@@ -34,7 +34,7 @@ install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo ## Vi
 install-system: ## ffmpeg, espeak-ng and gettext from the system packages where missing
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
 
-install-test-system: ## Debian's Chromium for the browser tests
+install-test-system: ## Chromium, PostgreSQL and Redis for the browser and engine tests
 	@scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

@@ -12,15 +12,17 @@ MESSAGES = {
         "This is not an audio or video file the archive can read. It may be damaged, or another kind of file renamed."
     ),
     "type_mismatch": _(
-        "The file is named “.%(extension)s” but its content is %(container)s. Upload the original file."
+        "The file is named “.%(extension)s” but its content is in %(container)s format. Upload the original file."
     ),
-    "container_not_allowed": _("Files in the %(container)s format are not accepted."),
+    "container_not_allowed": _("Files ending in “%(extension)s” are not accepted."),
     "codec_not_allowed": _("The %(kind)s is encoded as %(codec)s, which the archive does not accept."),
     "no_video": _("This file has no picture. Upload it as audio."),
     "no_audio": _("This file has no sound track."),
     "too_long": _("The recording lasts %(duration)s; the longest accepted is %(limit)s."),
     "unknown_duration": _("The length of the recording cannot be read; the file may be damaged."),
-    "too_many_pixels": _("The picture is %(width)s × %(height)s pixels; the largest accepted is %(limit)s pixels."),
+    "too_many_pixels": _(
+        "The picture is %(width)s × %(height)s pixels; pictures may have at most %(limit)s pixels in all."
+    ),
     "too_many_channels": _("The sound has %(channels)s channels; the most accepted is %(limit)s."),
     "image_too_large": _("The image declares %(pixels)s pixels; the largest accepted is %(limit)s."),
     "image_unreadable": _("This is not an image the archive can read."),

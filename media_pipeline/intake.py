@@ -34,6 +34,18 @@ FORMATS_BY_EXTENSION = {
     "opus": ("ogg",),
     "amr": ("amr",),
 }
+FORMAT_LABELS = {
+    "mov": "MP4/MOV",
+    "matroska": "MKV/WebM",
+    "avi": "AVI",
+    "mpegts": "MPEG-TS",
+    "mp3": "MP3",
+    "aac": "AAC",
+    "wav": "WAV",
+    "flac": "FLAC",
+    "ogg": "Ogg",
+    "amr": "AMR",
+}
 ALLOWED_FORMATS = tuple(sorted({name for names in FORMATS_BY_EXTENSION.values() for name in names}))
 VIDEO_CODECS = frozenset(
     {"h264", "hevc", "mpeg4", "mpeg2video", "mpeg1video", "vp8", "vp9", "av1", "mjpeg", "h263", "theora", "dvvideo"}
@@ -100,7 +112,7 @@ def inspect_original(path: Path, claimed_name: str, media_type: str, limits: Lim
     extension = extension_of(claimed_name)
     expected_formats = FORMATS_BY_EXTENSION.get(extension)
     if expected_formats is None:
-        raise MediaRejectedError("container_not_allowed", container=f".{extension}")
+        raise MediaRejectedError("container_not_allowed", extension=f".{extension}")
     with path.open("rb") as handle:
         head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     # Playlists and concat scripts make ffmpeg open other files; they are refused by
@@ -116,10 +128,18 @@ def inspect_original(path: Path, claimed_name: str, media_type: str, limits: Lim
     if not result.streams or not set(result.format_names) & set(ALLOWED_FORMATS):
         raise MediaRejectedError("unreadable")
     if not set(result.format_names) & set(expected_formats):
-        raise MediaRejectedError("type_mismatch", extension=extension, container=", ".join(result.format_names))
+        raise MediaRejectedError("type_mismatch", extension=extension, container=format_label(result.format_names))
     _check_limits(result, limits)
     _check_codecs(result, media_type)
     return result
+
+
+def format_label(format_names: tuple[str, ...]) -> str:
+    """A name officers know for what ffprobe calls e.g. "mov,mp4,m4a,3gp,3g2,mj2"."""
+    for name in format_names:
+        if name in FORMAT_LABELS:
+            return FORMAT_LABELS[name]
+    return (format_names[0] if format_names else "?").upper()
 
 
 def _check_limits(result: transcoder.ProbeResult, limits: Limits) -> None:

@@ -145,7 +145,7 @@ def test_content_must_match_the_claimed_type(upload, tmp_path):
     mp3 = sample_files.make_audio(tmp_path, seconds=2, name="speech.mp3")
     asset = upload(mp3, "audio", name="speech.m4a")
     process(asset.pk)
-    assert_refused(asset, "type_mismatch", "named “.m4a” but its content is mp3")
+    assert_refused(asset, "type_mismatch", "named “.m4a” but its content is in MP3 format")
 
 
 def test_a_truncated_mp4_fails_on_the_output_check(upload, tmp_path):
