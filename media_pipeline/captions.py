@@ -33,7 +33,7 @@ def read_cues(content: bytes, duration: float | None = None) -> list[dict]:
     if not text.lstrip().startswith("WEBVTT"):
         raise ValidationError(_("This is not a WebVTT file: the first line must be “WEBVTT”."), code="not_webvtt")
     try:
-        captions = webvtt.read_buffer(io.StringIO(text))
+        captions = webvtt.from_buffer(io.StringIO(text))
     except (MalformedFileError, MalformedCaptionError) as error:
         raise ValidationError(_("The WebVTT file is malformed: %(error)s"), params={"error": error}) from error
     cues = []

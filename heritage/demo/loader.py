@@ -42,6 +42,7 @@ from heritage.models import (
     RecordingIndexPage,
     RecordingPage,
 )
+from media_pipeline.models import CaptionTrack
 
 ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
 ACCOUNTS_FILE = settings.LOCAL_DATA_DIR / "demo-accounts.txt"
@@ -185,14 +186,16 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
             asset = get_media_model()(title=hint["title_vi"], type=hint["kind"], collection=collection)
             if hint["kind"] == "video":
                 content, poster = sample_media.make_video(hint["speech_vi"], hint["title_vi"])
-                asset.file.save(f"{name}.mp4", ContentFile(content), save=False)
+                suffix = ".mp4"
                 asset.thumbnail.save(f"{name}.jpg", ContentFile(poster), save=False)
                 asset.width, asset.height = sample_media.VIDEO_SIZE
             else:
-                asset.file.save(f"{name}.m4a", ContentFile(sample_media.speak_audio(hint["speech_vi"])), save=False)
+                content, suffix = sample_media.speak_audio(hint["speech_vi"]), ".m4a"
+            asset.file.save(f"{name}{suffix}", ContentFile(content), save=False)
             asset.save()
             transcript_vi = "\n".join(entry.get("transcript_vi", [])) or hint["speech_vi"]
             transcript_en = "\n".join(entry.get("transcript_en", [])) or hint["caption_en"]
+            _add_captions(asset, name, sample_media.duration_of(content, suffix), transcript_vi, transcript_en)
             blocks_vi.append(
                 ("audio_video", {"media": asset, "caption": hint["title_vi"], "transcript": transcript_vi})
             )
@@ -201,6 +204,17 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
             )
         created += 1
     return blocks_vi, blocks_en, created
+
+
+def _add_captions(asset, name: str, duration: float, transcript_vi: str, transcript_en: str) -> None:
+    """Caption tracks in both languages, from the transcripts, spread over the recording."""
+    for language, label, transcript in (("vi", "Tiếng Việt", transcript_vi), ("en", "English", transcript_en)):
+        kind = CaptionTrack.Kind.CAPTIONS if language == "vi" else CaptionTrack.Kind.SUBTITLES
+        track = CaptionTrack(asset=asset, language=language, label=label, kind=kind)
+        content = sample_media.captions(transcript.splitlines(), duration)
+        track.file.save(f"{name}.{language}.vtt", ContentFile(content), save=False)
+        track.full_clean()
+        track.save()
 
 
 def _type_fields(entry: dict, language: str) -> dict:

@@ -115,3 +115,38 @@ def make_video(text: str, title: str, seconds: float = 6.0) -> tuple[bytes, byte
         _run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", str(seconds / 2), "-i", str(output),
               "-frames:v", "1", "-q:v", "4", str(poster)])  # fmt: skip
         return output.read_bytes(), poster.read_bytes()
+
+
+def duration_of(content: bytes, suffix: str) -> float:
+    """The length in seconds of generated media, read with ffprobe."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(content)
+        handle.flush()
+        program = shutil.which("ffprobe")
+        if program is None:
+            raise SampleMediaError("ffprobe is not installed; run `make install-system`.")
+        result = subprocess.run(
+            [program, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", handle.name],
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    try:
+        return float(result.stdout.strip())
+    except ValueError as error:
+        raise SampleMediaError(f"ffprobe could not read the sample: {result.stderr[-300:]!r}") from error
+
+
+def captions(lines: list[str], duration: float) -> bytes:
+    """A WebVTT file spreading the lines evenly over the recording."""
+    share = duration / max(len(lines), 1)
+
+    def stamp(seconds: float) -> str:
+        minutes, rest = divmod(seconds, 60)
+        return f"{int(minutes):02d}:{rest:06.3f}"
+
+    cues = [
+        f"{stamp(number * share)} --> {stamp(min((number + 1) * share, duration))}\n{line}"
+        for number, line in enumerate(lines)
+    ]
+    return ("WEBVTT\n\n" + "\n\n".join(cues) + "\n").encode()
