@@ -34,6 +34,7 @@ from heritage.serializers import (
     LicenceField,
     PublicContributorsField,
 )
+from search.folding import fold
 
 
 class Licence(models.TextChoices):
@@ -117,6 +118,7 @@ class EntryPage(Page):
             [index.SearchField("name_vi"), index.SearchField("name_en"), index.SearchField("other_names")],
         ),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("folded_text"),
         index.FilterField("access_level"),
         index.FilterField("documented_on"),
     ]
@@ -195,6 +197,23 @@ class EntryPage(Page):
             if block.block_type == "image":
                 return block.value["image"]
         return None
+
+    def folded_text(self) -> str:
+        """Everything a visitor may look for in this entry, folded (no tone marks, đ as d),
+        so that a query typed without marks matches on every search backend."""
+        parts = [self.title, self.native_title, self.summary]
+        for stream in (self.body, self.media):
+            parts += stream.stream_block.get_searchable_content(stream)
+        for group in self.ethnic_groups.all():
+            parts += [group.name_vi, group.name_en, group.other_names]
+        for entry_place in self.places.select_related("place"):
+            parts += [entry_place.name_as_recorded, entry_place.place.name_vi, entry_place.place.name_en]
+        parts += [tag.name for tag in self.tags.all()]
+        for block in self.audio_video_blocks:
+            if block.value["media"] is not None:
+                for track in block.value["media"].captions.all():
+                    parts += [cue["text"] for cue in track.cues]
+        return fold(" ".join(part for part in parts if part))
 
     @cached_property
     def audio_video_blocks(self) -> list:
