@@ -1,15 +1,20 @@
-"""`/search/`: a query string in, the entries this visitor may see out."""
+"""`/search/`: a query and filters in; the entries this visitor may see out, with facets,
+sorting and a CSV of the whole result set."""
 
-from django.http import HttpRequest, HttpResponse
+import csv
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 
 from wagtail.models import Locale
 
 from heritage.models import EntryPage
 from heritage.models.site import paginate, visible_entries
+from search.facets import apply_filters, build_facets, entry_values, selected_filters
 from search.folding import fold
 
 MAX_QUERY_LENGTH = 200
+CSV_COLUMNS = ("title", "ethnic_groups", "places", "documented_on", "languages", "url", "licence")
 
 
 def matching_entries(entries, query: str) -> list[int]:
@@ -24,12 +29,77 @@ def matching_entries(entries, query: str) -> list[int]:
     return exact + folded
 
 
+def _by_date(ids: list[int]) -> list[int]:
+    """Newest recordings first; undated ones last, by publication."""
+    dates = EntryPage.objects.filter(pk__in=ids).values_list("pk", "documented_on", "first_published_at")
+    keyed = {pk: (documented is not None, documented, published) for pk, documented, published in dates}
+    return sorted(ids, key=lambda pk: keyed[pk][:1] + (keyed[pk][1] or keyed[pk][2].date(),), reverse=True)
+
+
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
+    selected = selected_filters(request.GET)
+    sort = "date" if request.GET.get("sort") == "date" else "relevance"
+    context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
+    if query or selected:
         entries = visible_entries(request, EntryPage, locale=Locale.get_active())
-        ids = matching_entries(entries, query)
+        if query:
+            ids = matching_entries(entries, query)
+        else:
+            ids = list(entries.order_by("-first_published_at").values_list("pk", flat=True))
+        values = entry_values(ids)
+        ids = apply_filters(ids, values, selected)
+        if sort == "date" or not query:
+            ids = _by_date(ids)
+        if request.GET.get("format") == "csv":
+            return _csv(request, ids)
+        context["facets"] = build_facets(ids, values, selected, request.GET)
         by_id = EntryPage.objects.filter(pk__in=ids).specific().in_bulk()
-        results = paginate(request, [by_id[pk] for pk in ids if pk in by_id])
-    return TemplateResponse(request, "search/search.html", {"query": query, "results": results})
+        context["results"] = paginate(request, [by_id[pk] for pk in ids if pk in by_id])
+        context["csv_url"] = "?" + _with(request, format="csv")
+        context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
+    return TemplateResponse(request, "search/search.html", context)
+
+
+def _with(request: HttpRequest, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return params.urlencode()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(request: HttpRequest, ids: list[int]) -> StreamingHttpResponse:
+    """The whole result set, one row per entry, in the visitor's language."""
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            pages = EntryPage.objects.filter(pk__in=chunk).prefetch_related("ethnic_groups", "places__place").specific()
+            by_id = {page.pk: page for page in pages}
+            for pk in chunk:
+                page = by_id[pk]
+                languages = page.content_languages.all() if hasattr(page, "content_languages") else []
+                yield writer.writerow(
+                    [
+                        page.title,
+                        "; ".join(group.name for group in page.ethnic_groups.all()),
+                        "; ".join(str(place) for place in page.places.all()),
+                        page.documented_on.isoformat() if page.documented_on else "",
+                        "; ".join(language.name for language in languages),
+                        page.get_permalink(),
+                        page.get_licence_display(),
+                    ]
+                )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="heritage-search-results.csv"'
+    return response

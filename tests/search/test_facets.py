@@ -1,0 +1,89 @@
+"""Researchers narrow results by group, province, type, language, decade and media, sort
+them, and take the whole result set away as CSV; hidden entries never show in any of it."""
+
+import csv
+import io
+
+import pytest
+
+from heritage.access import AccessLevel
+from heritage.models import EntryPage
+from tests.heritage.helpers import distinctive_word
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, **params):
+    response = client.get("/vi/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def facet(response, name: str) -> dict[str, int]:
+    for item in response.context["facets"]:
+        if item.name == name:
+            return {value.key: value.count for value in item.values}
+    return {}
+
+
+def titles(response) -> list[str]:
+    return [entry.title for entry in response.context["results"]]
+
+
+def test_facets_count_the_results_and_filters_narrow_them(client):
+    everything = search(client, q="le hoi")
+    total = everything.context["results"].paginator.count
+    assert total > 1
+    assert sum(facet(everything, "type").values()) == total
+    groups = facet(everything, "group")
+    code, count = max(groups.items(), key=lambda item: item[1])
+    narrowed = search(client, q="le hoi", group=code)
+    assert narrowed.context["results"].paginator.count == count
+    for entry in narrowed.context["results"]:
+        assert code in {group.code for group in entry.ethnic_groups.all()}
+    # The chosen value is marked and its link removes it again.
+    chosen = next(value for item in narrowed.context["facets"] for value in item.values if value.key == code)
+    assert chosen.selected and f"group={code}" not in chosen.url
+
+
+def test_browsing_by_filters_alone_and_media_facets(client):
+    recordings = search(client, type="recording")
+    assert (
+        recordings.context["results"].paginator.count
+        == EntryPage.objects.filter(
+            content_type__model="recordingpage", locale__language_code="vi", live=True, access_level=AccessLevel.PUBLIC
+        ).count()
+    )
+    has = facet(search(client, has="video"), "has")
+    assert has["video"] == search(client, has="video").context["results"].paginator.count
+    assert "transcript" in facet(recordings, "has")
+    assert facet(recordings, "language"), "recordings have languages to narrow by"
+
+
+def test_hidden_entries_never_reach_results_counts_or_csv(client):
+    restricted = EntryPage.objects.filter(access_level=AccessLevel.RESTRICTED, locale__language_code="vi").first()
+    word = distinctive_word(restricted)
+    response = search(client, q=word)
+    assert restricted.title not in titles(response)
+    assert sum(facet(response, "type").values()) == response.context["results"].paginator.count
+    listing = search(client, type=restricted.specific_class.__name__.lower().removesuffix("page"))
+    assert restricted.title not in titles(listing)
+    assert restricted.title not in client.get("/vi/search/", {"q": word, "format": "csv"}).getvalue().decode()
+
+
+def test_results_sort_by_date_recorded(client):
+    response = search(client, q="le hoi", sort="date")
+    dates = [entry.documented_on for entry in response.context["results"] if entry.documented_on]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_csv_holds_the_whole_result_set_with_stable_links_and_licences(client):
+    page_view = search(client, q="le hoi")
+    response = client.get("/vi/search/", {"q": "le hoi", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert len(rows) == page_view.context["results"].paginator.count
+    first = rows[0]
+    assert first["url"].startswith("http") and "/e/" in first["url"]
+    assert first["licence"] and first["ethnic_groups"] and first["places"]
+    assert [row["title"] for row in rows][: len(titles(page_view))] == titles(page_view)
