@@ -29,6 +29,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

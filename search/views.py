@@ -3,17 +3,20 @@ sorting and a CSV of the whole result set."""
 
 import csv
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 
 from wagtail.models import Locale
+from wagtail.search.backends import get_search_backend
 
-from heritage.models import EntryPage
-from heritage.models.site import paginate, visible_entries
+from heritage.models import EntryPage, EthnicGroup
+from heritage.models.site import EthnicGroupIndexPage, paginate, visible_entries
 from search.facets import apply_filters, build_facets, entry_values, selected_filters
 from search.folding import fold
 
 MAX_QUERY_LENGTH = 200
+MIN_AUTOCOMPLETE_LENGTH = 2
+AUTOCOMPLETE_SIZE = 8
 CSV_COLUMNS = ("title", "ethnic_groups", "places", "documented_on", "languages", "url", "licence")
 
 
@@ -59,6 +62,28 @@ def search(request: HttpRequest) -> HttpResponse:
         context["csv_url"] = "?" + _with(request, format="csv")
         context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
     return TemplateResponse(request, "search/search.html", context)
+
+
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Suggestions as the visitor types: entry titles they may see, and ethnic groups by
+    any of their names, with or without tone marks."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    if len(query) < MIN_AUTOCOMPLETE_LENGTH:
+        return JsonResponse({"query": query, "entries": [], "groups": []})
+    entries = visible_entries(request, EntryPage, locale=Locale.get_active())
+    found = list(entries.autocomplete(fold(query))[:AUTOCOMPLETE_SIZE])
+    groups = get_search_backend().autocomplete(query, EthnicGroup)[:AUTOCOMPLETE_SIZE]
+    group_index = EthnicGroupIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+    return JsonResponse(
+        {
+            "query": query,
+            "entries": [{"title": page.title, "url": page.url} for page in found],
+            "groups": [
+                {"name": group.name, "url": f"{group_index.url}{group.code}/" if group_index else ""}
+                for group in groups
+            ],
+        }
+    )
 
 
 def _with(request: HttpRequest, **changes) -> str:

@@ -119,6 +119,7 @@ class EntryPage(Page):
         ),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.SearchField("folded_text"),
+        index.AutocompleteField("folded_title"),
         index.FilterField("access_level"),
         index.FilterField("documented_on"),
     ]
@@ -197,6 +198,9 @@ class EntryPage(Page):
             if block.block_type == "image":
                 return block.value["image"]
         return None
+
+    def folded_title(self) -> str:
+        return fold(f"{self.title} {self.native_title}")
 
     def folded_text(self) -> str:
         """Everything a visitor may look for in this entry, folded (no tone marks, đ as d),

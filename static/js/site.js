@@ -86,12 +86,38 @@
       .catch(function () {});
   }
 
+  /* Suggestions from /search/autocomplete/ while typing, into the field's datalist. */
+  function setUpSuggestions(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var query = input.value.trim();
+      if (query.length < 2 || !list) return;
+      timer = window.setTimeout(function () {
+        fetch(input.getAttribute("data-autocomplete-url") + "?q=" + encodeURIComponent(query))
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            list.textContent = "";
+            data.groups.concat(data.entries).forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.name || item.title;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 200);
+    });
+  }
+
   function init() {
     var buttons = document.querySelectorAll("[data-copy-target]");
     for (var i = 0; i < buttons.length; i++) setUpCopyButton(buttons[i]);
     setUpPlayers();
     var waveforms = document.querySelectorAll("[data-peaks-url]");
     for (var j = 0; j < waveforms.length; j++) setUpWaveform(waveforms[j]);
+    var inputs = document.querySelectorAll("[data-autocomplete-url]");
+    for (var k = 0; k < inputs.length; k++) setUpSuggestions(inputs[k]);
   }
 
   if (document.readyState === "loading") {
