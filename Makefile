@@ -53,6 +53,9 @@ migrate: install ## Apply database migrations (reference data included)
 demo: migrate ## Load the demo content and print the demo accounts
 	$(MANAGE) load_demo_content
 
+elasticsearch: ## Start a local search node (OpenSearch 2.19 from Maven Central) on http://127.0.0.1:9200; Ctrl-C stops it
+	run="$$(scripts/ensure-elasticsearch)" && exec "$$run" 9200 var/elasticsearch
+
 bench: demo ## Measure page weights, SQL queries and server time (results in docs/benchmarks.md)
 	$(PY) bench/pages.py
 
@@ -72,4 +75,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo bench messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench messages lint format clean

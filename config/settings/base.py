@@ -180,15 +180,22 @@ if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
-# Search: the database backend on one machine, Elasticsearch when a URL is given.
+# Search: the database backend on one machine; Elasticsearch 8 or OpenSearch 2 when a URL
+# is given (the tests run OpenSearch: Maven Central has no runnable Elasticsearch 8).
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
-if ELASTICSEARCH_URL:
+OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="heritage_")
+if ELASTICSEARCH_URL or OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "modelsearch.backends.elasticsearch8",
-            "URLS": [ELASTICSEARCH_URL],
-            "INDEX_PREFIX": env.str("ELASTICSEARCH_INDEX_PREFIX", default="heritage_"),
+            "BACKEND": (
+                "modelsearch.backends.elasticsearch8" if ELASTICSEARCH_URL else "modelsearch.backends.opensearch2"
+            ),
+            "URLS": [ELASTICSEARCH_URL or OPENSEARCH_URL],
+            "INDEX_PREFIX": SEARCH_INDEX_PREFIX,
             "TIMEOUT": 10,
+            # Rebuilds fill a new index and swap an alias, so search never goes empty.
+            "ATOMIC_REBUILD": True,
         }
     }
 else:
