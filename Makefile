@@ -59,6 +59,9 @@ elasticsearch: ## Start a local search node (OpenSearch 2.19 from Maven Central)
 bench: demo ## Measure page weights, SQL queries and server time (results in docs/benchmarks.md)
 	$(PY) bench/pages.py
 
+bench-media: install ## Time the video pipeline: wrapper overhead, single decode vs one run per rendition, whole job (results in docs/benchmarks.md)
+	$(PY) bench/pipeline.py
+
 messages: install ## Refresh the .po files after changing user-visible strings
 	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
@@ -75,4 +78,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench bench-media messages lint format clean

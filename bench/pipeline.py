@@ -13,8 +13,9 @@ H.264/AAC clip, in one run, interleaved round by round:
 (d) decoding the source alone, to show what a second decode costs.
 
 Then the whole video job (`make_renditions` after `inspect_original`, no storage upload) runs
-in a fresh Python process, whose memory is measured on its own. Prints Markdown tables and
-rewrites the "Media pipeline" section of docs/benchmarks.md."""
+in a fresh Python process, whose memory is measured on its own. Each timed run first waits for
+other processes to leave the machine idle, and what they take meanwhile is reported. Prints
+Markdown tables and rewrites the "Media pipeline" section of docs/benchmarks.md."""
 
 import argparse
 import json
@@ -22,10 +23,12 @@ import os
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -48,17 +51,22 @@ from media_pipeline.profiles import Rung, VideoProfile, get_profiles  # noqa: E4
 ROOT = Path(__file__).resolve().parent.parent
 CLIP_SECONDS = 60
 CLIP_NAME = "clip.mp4"
-ROUNDS = 3
+ROUNDS = 5
 CORES = 2
 OVERHEAD_TARGET_PERCENT = 5.0
 SPEEDUP_TARGET = 1.5
 BUSY_LIMIT_PERCENT = 2.0
+QUIET_CORES = 0.1
+QUIET_WINDOW_SECONDS = 2.0
+QUIET_WAIT_SECONDS = 300
+QUIET_WAIT = True
 CLIP_TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLE = "## Media pipeline"
 SECTION_BEFORE = "## Setting up"
 TEMPORARY_PREFIX = "bench-media-"
+WRAP = 90
 
 
 # --- the clip ---------------------------------------------------------------------------------
@@ -228,15 +236,33 @@ def machine_busy_cpu() -> float:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(action: Callable[..., None], *arguments: object) -> Sample:
-    """Runs `action`; the CPU time of the machine not spent by this process or its children
-    is what other processes took (a busy machine makes every timing here unreliable)."""
+def wait_for_quiet(limit: float) -> None:
+    """Wait (at most `limit` seconds) until other processes leave the machine idle for two
+    windows in a row, so a run does not start in the middle of someone else's work."""
+    if limit <= 0:
+        return
+    deadline, quiet = time.monotonic() + limit, 0
+    while quiet < 2 and time.monotonic() < deadline:
+        busy_before, own_before = machine_busy_cpu(), own_cpu()
+        time.sleep(QUIET_WINDOW_SECONDS)
+        others = machine_busy_cpu() - busy_before - (own_cpu() - own_before)
+        quiet = quiet + 1 if others / QUIET_WINDOW_SECONDS < QUIET_CORES else 0
+    if quiet < 2:
+        print(f"the machine was still busy after {limit} s; measuring anyway", file=sys.stderr, flush=True)
+
+
+def timed(label: str, action: Callable[..., None], *arguments: object) -> Sample:
+    """Runs `action` once the machine is quiet; the CPU time of the machine not spent by this
+    process or its children is what other processes took meanwhile (a busy machine makes
+    every timing here unreliable)."""
+    wait_for_quiet(QUIET_WAIT_SECONDS if QUIET_WAIT else 0)
     children_before, own_before, busy_before = children_cpu(), own_cpu(), machine_busy_cpu()
     started = time.perf_counter()
     action(*arguments)
     wall = time.perf_counter() - started
     children, own = children_cpu() - children_before, own_cpu() - own_before
     others = max(0.0, machine_busy_cpu() - busy_before - children - own)
+    print(f"  {label}: {wall:.1f} s, {children:.1f} CPU s, others {others:.1f} CPU s", file=sys.stderr, flush=True)
     return Sample(wall, children, others)
 
 
@@ -255,9 +281,10 @@ def combine(label: str, *parts: Series) -> Series:
     """Round by round sums, e.g. the separate runs of one round."""
     samples = [
         Sample(
-            sum(part.samples[index].wall for part in parts),
-            sum(part.samples[index].cpu for part in parts),
-            sum(part.samples[index].output_bytes for part in parts),
+            wall=sum(part.samples[index].wall for part in parts),
+            cpu=sum(part.samples[index].cpu for part in parts),
+            others=sum(part.samples[index].others for part in parts),
+            output_bytes=sum(part.samples[index].output_bytes for part in parts),
         )
         for index in range(len(parts[0].samples))
     ]
@@ -273,6 +300,7 @@ class Comparison:
     mp4_encode: Series
     decode: Series
     progress_updates: int
+    mp4_rung: str
 
     @property
     def separate_ladder(self) -> Series:
@@ -302,6 +330,7 @@ def compare(clip: Path, probe: transcoder.ProbeResult, work: Path, rounds: int) 
         mp4_encode=Series(f"(c) MP4 ({mp4_rung.name}) as its own encode"),
         decode=Series("(d) decoding the source alone"),
         progress_updates=0,
+        mp4_rung=mp4_rung.name,
     )
     updates = []
 
@@ -310,13 +339,13 @@ def compare(clip: Path, probe: transcoder.ProbeResult, work: Path, rounds: int) 
 
         hls_dir = work / "ours" / "hls"
         make_variant_folders(hls_dir, names)
-        sample = timed(build_and_run_ladder, clip, probe, hls_dir, updates.append)
+        sample = timed("(a) ladder", build_and_run_ladder, clip, probe, hls_dir, updates.append)
         check_ladder(hls_dir, names)
         sample.output_bytes = folder_bytes(hls_dir)
         result.ours.samples.append(sample)
         mp4 = work / "ours" / "video.mp4"
         remux = transcoder.remux(hls_dir / mp4_rung.name / "index.m3u8", mp4, input_formats=renditions.HLS_FORMATS)
-        sample = timed(run_ours, remux, duration)
+        sample = timed("(a) MP4 remux", run_ours, remux, duration)
         sample.output_bytes = mp4.stat().st_size
         result.remux.samples.append(sample)
         shutil.rmtree(work / "ours")
@@ -324,7 +353,7 @@ def compare(clip: Path, probe: transcoder.ProbeResult, work: Path, rounds: int) 
         hls_dir = work / "by-hand" / "hls"
         make_variant_folders(hls_dir, names)
         arguments = ladder_arguments(clip, probe, hls_dir)
-        sample = timed(run_by_hand, arguments, timeout)
+        sample = timed("(b) ladder", run_by_hand, arguments, timeout)
         check_ladder(hls_dir, names)
         sample.output_bytes = folder_bytes(hls_dir)
         result.by_hand.samples.append(sample)
@@ -334,23 +363,23 @@ def compare(clip: Path, probe: transcoder.ProbeResult, work: Path, rounds: int) 
         make_variant_folders(hls_dir, names)
         for rung in rungs:
             arguments = ladder_arguments(clip, probe, hls_dir, rungs=(rung,))
-            sample = timed(run_ours, arguments, duration)
+            sample = timed(f"(c) {rung.name}", run_ours, arguments, duration)
             sample.output_bytes = folder_bytes(hls_dir / rung.name)
             result.separate[rung.name].samples.append(sample)
         arguments = audio_only_arguments(clip, probe, hls_dir)
-        sample = timed(run_ours, arguments, duration)
+        sample = timed(f"(c) {profile.audio_only_name}", run_ours, arguments, duration)
         sample.output_bytes = folder_bytes(hls_dir / profile.audio_only_name)
         result.separate[profile.audio_only_name].samples.append(sample)
         check_ladder(hls_dir, names)
         mp4 = work / "separate" / "video.mp4"
         arguments = mp4_encode_arguments(clip, mp4_rung, profile, mp4)
-        sample = timed(run_ours, arguments, duration)
+        sample = timed("(c) MP4 encode", run_ours, arguments, duration)
         sample.output_bytes = mp4.stat().st_size
         result.mp4_encode.samples.append(sample)
         shutil.rmtree(work / "separate")
 
         decode = ["-protocol_whitelist", "file", "-i", f"file:{clip}", "-map", "0:v", "-f", "null", "-"]
-        result.decode.samples.append(timed(run_by_hand, decode, timeout))
+        result.decode.samples.append(timed("(d) decode", run_by_hand, decode, timeout))
 
     result.progress_updates = len(updates) // rounds
     return result
@@ -480,6 +509,7 @@ class Report:
     rounds: int
     comparison: Comparison
     jobs: list[dict]
+    total_minutes: float
 
     @property
     def overhead_percent(self) -> float:
@@ -498,21 +528,47 @@ class Report:
         return self.comparison.separate_with_mp4.median / self.comparison.ours_with_mp4.median
 
     @property
-    def others_percent(self) -> float:
-        """The share of the machine other processes took while runs were timed."""
+    def timed_series(self) -> list[Series]:
+        """Every measured series, the whole jobs included, as run (sums excluded)."""
         comparison = self.comparison
-        series = [
+        jobs = Series(
+            "whole job",
+            [Sample(job["wall_seconds"], job["cpu_seconds"], job["others_cpu_seconds"]) for job in self.jobs],
+        )
+        return [
             comparison.ours,
             comparison.remux,
             comparison.by_hand,
             *comparison.separate.values(),
             comparison.mp4_encode,
             comparison.decode,
+            jobs,
         ]
-        samples = [sample for part in series for sample in part.samples]
-        others = sum(sample.others for sample in samples) + sum(job["others_cpu_seconds"] for job in self.jobs)
-        wall = sum(sample.wall for sample in samples) + sum(job["wall_seconds"] for job in self.jobs)
+
+    @property
+    def others_percent(self) -> float:
+        """The share of the machine other processes took while runs were timed."""
+        samples = [sample for series in self.timed_series for sample in series.samples]
+        others, wall = sum(sample.others for sample in samples), sum(sample.wall for sample in samples)
         return others / (wall * self.cores) * 100
+
+    def disturbed(self, sample: Sample) -> bool:
+        return sample.others > sample.wall * self.cores * BUSY_LIMIT_PERCENT / 100
+
+    def idle_note(self) -> str:
+        """How far other processes disturbed the timings, and whether the medians stand."""
+        series = self.timed_series
+        count = sum(len(part.samples) for part in series)
+        disturbed = [sum(map(self.disturbed, part.samples)) for part in series]
+        note = (
+            f"other processes took {self.others_percent:.1f} % of the machine while runs were timed, and more "
+            f"than {BUSY_LIMIT_PERCENT:.0f} % during {sum(disturbed)} of the {count} runs"
+        )
+        if not any(disturbed):
+            return note + "."
+        if all(number * 2 < len(part.samples) for number, part in zip(disturbed, series, strict=True)):
+            return note + ", never in most runs of one kind, so every median is an undisturbed run's or between two."
+        return note + ": **the machine was not idle, so these timings are not reliable**."
 
     @property
     def job_seconds(self) -> list[float]:
@@ -562,6 +618,7 @@ def runs_table(report: Report) -> list[str]:
 def targets_table(report: Report) -> list[str]:
     comparison = report.comparison
     job_median = statistics.median(report.job_seconds)
+    job_cpu = statistics.median(job["cpu_seconds"] for job in report.jobs)
     duration = report.clip.duration or CLIP_SECONDS
     peak = max(job["polled_peak_bytes"] for job in report.jobs)
     python = max(job["maxrss_self_kb"] for job in report.jobs) * 1024
@@ -580,7 +637,8 @@ def targets_table(report: Report) -> list[str]:
         f"({seconds(comparison.separate_with_mp4.median)} s vs {seconds(comparison.ours_with_mp4.median)} s) "
         f"| at least {SPEEDUP_TARGET}× | {verdict(report.speedup_with_mp4 >= SPEEDUP_TARGET)} |",
         f"| whole job, real-time factor on {report.cores} cores | {duration / job_median:.2f}× real time "
-        f"({seconds(job_median)} s median for {duration:.0f} s; min {seconds(min(report.job_seconds))} s) | – | – |",
+        f"({seconds(job_median)} s median for {duration:.0f} s; min {seconds(min(report.job_seconds))} s; "
+        f"{seconds(job_cpu)} CPU s with inspect_original) | – | – |",
         f"| whole job, peak memory | {megabytes(peak)} Python and ffmpeg together (polled); "
         f"Python alone {megabytes(python)}, largest ffmpeg {megabytes(child)} (`ru_maxrss`) | – | – |",
     ]
@@ -595,63 +653,62 @@ def stages_line(report: Report) -> str:
     parts = [f"{name} {seconds(value)} s" for name, value in sorted(stages.items(), key=lambda item: -item[1])]
     parts += [f"ffprobe (intake and output checks) {seconds(probes)} s", f"Python (thumbnails, the rest) {rest:.1f} s"]
     return (
-        f"Where the fastest whole job's {seconds(total)} s went (inspect_original "
-        f"{seconds(job['inspect_seconds'])} s included): " + ", ".join(parts) + "."
+        f"The whole job: the fastest run's {seconds(total)} s (with `inspect_original`) went to "
+        + ", ".join(parts)
+        + ". The ladder is the job; storage upload, not measured here, comes on top in `jobs.process`."
     )
 
 
 def findings(report: Report) -> list[str]:
     comparison = report.comparison
-    decode = comparison.decode.median
-    video_runs = len(comparison.separate) - 1
-    extra_decodes = video_runs - 1
-    separate_cpu, ours_cpu = comparison.separate_ladder.cpu, comparison.ours.cpu
+    decode, decode_cpu = comparison.decode.median, comparison.decode.cpu
+    extra_decodes = len(comparison.separate) - 2  # one video decode is needed anyway; the audio run decodes no video
+    ours, separate = comparison.ours, comparison.separate_ladder
     audio_only = get_profiles().video.audio_only_name
     slowest_name, slowest = max(
         ((name, series) for name, series in comparison.separate.items() if name != audio_only),
         key=lambda item: item[1].median,
     )
-    bullets = [
-        f"- Wrapper overhead: {report.overhead_percent:+.1f} % (median) — timeout, `-progress pipe:1` read "
-        f"by a thread ({comparison.progress_updates} progress updates per ladder) and the argument building "
-        "cost nothing measurable next to the encode; differences of this size are run-to-run noise.",
-    ]
-    if report.speedup_ladder >= SPEEDUP_TARGET:
-        bullets.append(
-            f"- Single decode: {report.speedup_ladder:.2f}× faster for the ladder, "
-            f"{report.speedup_with_mp4:.2f}× with the MP4."
-        )
-    else:
-        bullets.append(
-            f"- Single decode misses the {SPEEDUP_TARGET}× target for the ladder ({report.speedup_ladder:.2f}×). "
-            f"What one decode saves is the decodes the separate runs repeat: decoding this source alone takes "
-            f"{seconds(decode)} s, and the separate runs decode it {extra_decodes} more times "
-            f"(the audio-only run reads no video), about {seconds(extra_decodes * decode)} s; in CPU time "
-            f"the separate runs use {seconds(separate_cpu)} s against {seconds(ours_cpu)} s. The encodes, "
-            f"identical in both, dominate: the {slowest_name} rung alone takes {seconds(slowest.median)} s "
-            f"of the {seconds(comparison.separate_ladder.median)} s. "
-            f"x264 at veryfast is cheap per pixel, so the decode is a small share; the saving grows with costlier "
-            f"sources (1080p/4K, HEVC, high bit rates) and shrinks with slower presets."
-        )
-        if report.speedup_with_mp4 >= SPEEDUP_TARGET:
-            bullets.append(
-                f"- Counting the MP4, which ours copies from the 360p rung ({seconds(comparison.remux.median)} s) "
-                f"while separate runs encode it again ({seconds(comparison.mp4_encode.median)} s), single decode "
-                f"is {report.speedup_with_mp4:.2f}× faster: the target is met for ladder + MP4."
-            )
-        else:
-            bullets.append(
-                f"- Counting the MP4, which ours copies from the 360p rung ({seconds(comparison.remux.median)} s) "
-                f"while separate runs encode it again ({seconds(comparison.mp4_encode.median)} s), single decode "
-                f"is {report.speedup_with_mp4:.2f}× faster, still under the target."
-            )
-    bullets.append(
-        f"- Output sizes match between (a) and (b) ({comparison.ours.megabytes:.1f} MB vs "
-        f"{comparison.by_hand.megabytes:.1f} MB) and (c) ({comparison.separate_ladder.megabytes:.1f} MB): "
-        "the same renditions are made."
+    speedup_verdict = (
+        f"meets the {SPEEDUP_TARGET}× target"
+        if report.speedup_ladder >= SPEEDUP_TARGET
+        else f"misses the {SPEEDUP_TARGET}× target"
     )
-    bullets.append(f"- {stages_line(report)}")
-    return bullets
+    mp4_verdict = "meets the target" if report.speedup_with_mp4 >= SPEEDUP_TARGET else "still misses the target"
+    return [
+        f"Wrapper overhead {report.overhead_percent:+.1f} % on medians ({report.overhead_percent_min:+.1f} % on "
+        f"minimums): the timeout, reading `-progress pipe:1` in a thread ({comparison.progress_updates} "
+        "updates per ladder) and building the command with ffmpeg-python cost nothing measurable next to "
+        "the encode; a difference of this size is run-to-run noise.",
+        f"Single decode, ladder only: {report.speedup_ladder:.2f}×, which {speedup_verdict}. All one decode "
+        f"can save is the decodes the separate runs repeat: decoding this source alone takes {seconds(decode)} s "
+        f"({seconds(decode_cpu)} CPU s), and the separate runs decode it {extra_decodes} more times. In CPU time "
+        f"they use {seconds(separate.cpu)} s against {seconds(ours.cpu)} s, a difference of "
+        f"{seconds(separate.cpu - ours.cpu)} s, where {extra_decodes} decodes account for "
+        f"{seconds(extra_decodes * decode_cpu)} s. Decoding is "
+        f"{decode_cpu / ours.cpu * 100:.0f} % of the ladder's CPU time; scaling and encoding, which both ways do "
+        f"alike, are the rest (the {slowest_name} rung alone takes {seconds(slowest.median)} s of the separate "
+        f"runs' {seconds(separate.median)} s). On average ours keeps {ours.cpu / ours.median:.1f} of the "
+        f"{report.cores} cores busy, the separate runs {separate.cpu / separate.median:.1f}. Sources dearer to "
+        "decode (1080p or 4K, HEVC, high bit rates) should widen the gap and slower x264 presets narrow it; "
+        "neither is measured here.",
+        f"Single decode, ladder + MP4: {report.speedup_with_mp4:.2f}×, which {mp4_verdict}: ours copies the MP4 "
+        f"from the {comparison.mp4_rung} rung ({seconds(comparison.remux.median)} s) where the separate runs "
+        f"encode it once more ({seconds(comparison.mp4_encode.median)} s).",
+        f"The same renditions are made: {ours.megabytes:.1f} MB of HLS from (a), {comparison.by_hand.megabytes:.1f}"
+        f" MB from (b), {separate.megabytes:.1f} MB from (c).",
+        stages_line(report),
+    ]
+
+
+def paragraph(text: str) -> list[str]:
+    return textwrap.wrap(text, width=WRAP, break_long_words=False, break_on_hyphens=False)
+
+
+def bullet(text: str) -> list[str]:
+    return textwrap.wrap(
+        text, width=WRAP, initial_indent="- ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
 
 
 def section(report: Report) -> str:
@@ -661,31 +718,41 @@ def section(report: Report) -> str:
     lines = [
         SECTION_TITLE,
         "",
-        "`make bench-media` (runs `bench/pipeline.py`, about ten minutes): on a generated "
-        f"{clip.duration or CLIP_SECONDS:.0f}-second {picture.width}x{picture.height} "
-        f"{picture.frame_rate:g} fps H.264/AAC clip ({megabytes(report.clip_bytes)}, {bit_rate:.1f} Mbit/s, "
-        "x264 veryfast crf 20, test pattern and noisy tones), the video ladder of `profiles.json` (240p, 360p, "
-        "720p and the 64 kbps audio-only rung, 6 s HLS segments, x264 veryfast). (a) ours: the ladder through "
-        "`transcoder.run`, built as `renditions._video` builds it; (b) the same arguments run by hand with "
-        "`subprocess.run`, no progress reading; (c) one ffmpeg run per rendition, as AtoM, Islandora and "
-        "CollectiveAccess do, each decoding the source again, with our codec settings (each rung by "
-        "`hls_ladder` alone, through `transcoder.run` like ours), and the MP4 as one more encode where ours "
-        "copies the 360p rung; (d) decoding the source alone. "
-        f"{report.rounds} rounds interleaved (a, b, c, d, a, b, c, d, …). "
-        "Then the whole video job (`inspect_original` and `make_renditions`: ladder, output checks, MP4 "
-        "remux, poster, thumbnails; no storage upload) "
-        f"{len(report.jobs)} times, each in a fresh Python process with Django loaded. Peak memory: /proc "
-        "polled every 20 ms for the resident memory of that process and its ffmpeg/ffprobe children "
-        "together, and `getrusage` `ru_maxrss` for the process (`RUSAGE_SELF`) and its largest child "
-        "(`RUSAGE_CHILDREN`).",
+        *paragraph(
+            f"`make bench-media` (runs `bench/pipeline.py`; {report.total_minutes:.0f} minutes this time): on a "
+            f"generated {clip.duration or CLIP_SECONDS:.0f}-second {picture.width}x{picture.height} "
+            f"{picture.frame_rate:g} fps H.264/AAC clip ({megabytes(report.clip_bytes)}, {bit_rate:.1f} Mbit/s; "
+            "x264 veryfast crf 20 of a moving test pattern, two noisy tones), the video ladder of "
+            "`profiles.json`: 240p, 360p and 720p rungs and the 64 kbps audio-only rung, 6 s HLS segments, "
+            "x264 veryfast. Measured side by side, in rounds (a, b, c, d, a, b, c, d, …):"
+        ),
         "",
-        f"Measured {report.day} on {report.cores} cores ({report.cpu_model}), ffmpeg {report.ffmpeg}. "
-        f"Other processes took {report.others_percent:.1f} % of the machine while runs were timed "
-        "(from /proc/stat, less this benchmark's own CPU time)"
-        + (
-            "."
-            if report.others_percent <= BUSY_LIMIT_PERCENT
-            else ": **the machine was not idle, so these timings are not reliable; run again on a quiet machine**."
+        *bullet(
+            "(a) ours: the ladder built as `renditions._video` builds it and run by `transcoder.run` "
+            "(timeout, progress read), building included;"
+        ),
+        *bullet("(b) by hand: the same arguments run by `subprocess.run`, no progress reading;"),
+        *bullet(
+            "(c) one ffmpeg run per rendition, as AtoM, Islandora and CollectiveAccess do, each decoding the "
+            "source again: each rung by `hls_ladder` alone (so with our codec settings, bit rates and forced "
+            "keyframes), the audio-only rung, and the MP4 as one more encode where ours copies it from the "
+            "360p rung; run by `transcoder.run` like ours, so only the approach differs;"
+        ),
+        *bullet("(d) decoding the source alone, which is what a repeated run repeats."),
+        "",
+        *paragraph(
+            "Then the whole video job (`inspect_original`, then `make_renditions`: ladder, output checks, MP4 "
+            f"remux, poster, thumbnails; no storage upload), {len(report.jobs)} times, each in a fresh Python "
+            "process with Django loaded. Peak memory: /proc polled every 20 ms for the resident memory of that "
+            "process and its ffmpeg/ffprobe children together, and `getrusage` `ru_maxrss` for the process "
+            "(`RUSAGE_SELF`) and its largest child (`RUSAGE_CHILDREN`). Each timed run waits until other "
+            "processes have left the machine idle for 4 s (at most 5 minutes); CPU time others took meanwhile "
+            "is counted from /proc/stat."
+        ),
+        "",
+        *paragraph(
+            f"Measured {report.day}, {report.rounds} rounds, on {report.cores} cores ({report.cpu_model}), "
+            f"ffmpeg {report.ffmpeg}; {report.idle_note()}"
         ),
         "",
         *targets_table(report),
@@ -694,7 +761,7 @@ def section(report: Report) -> str:
         "",
         "What the numbers say:",
         "",
-        *findings(report),
+        *(line for finding in findings(report) for line in bullet(finding)),
         "",
     ]
     return "\n".join(lines)
@@ -738,13 +805,19 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=CORES, help="CPUs to run on when the machine has more")
     parser.add_argument("--seconds", type=int, default=CLIP_SECONDS, help="clip length (60 for the docs)")
     parser.add_argument("--no-docs", action="store_true", help="print only, leave docs/benchmarks.md alone")
+    parser.add_argument("--no-wait", action="store_true", help="do not wait for an idle machine before each run")
     parser.add_argument("--job", nargs=2, metavar=("CLIP", "OUTPUT_DIR"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.job:
         print(json.dumps(whole_job(Path(options.job[0]), Path(options.job[1]))))
         return
 
+    global QUIET_WAIT
+    QUIET_WAIT = not options.no_wait
+    # SIGTERM unwinds like Ctrl-C, so the temporary folder is removed and by-hand ffmpeg killed.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     cores = limit_cores(options.cores)
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX) as temporary:
         work = Path(temporary)
         clip = work / CLIP_NAME
@@ -759,7 +832,7 @@ def main() -> None:
             output_dir = work / "job"
             output_dir.mkdir()
             outcome: dict = {}
-            sample = timed(run_whole_job, clip, output_dir, job_timeout, outcome)
+            sample = timed("whole job", run_whole_job, clip, output_dir, job_timeout, outcome)
             jobs.append({**outcome, "others_cpu_seconds": sample.others, "wall_seconds": sample.wall})
             shutil.rmtree(output_dir)
         report = Report(
@@ -772,6 +845,7 @@ def main() -> None:
             rounds=options.rounds,
             comparison=comparison,
             jobs=jobs,
+            total_minutes=(time.monotonic() - started) / 60,
         )
     text = section(report)
     print(text)

@@ -71,9 +71,8 @@ def upload_folder(local_dir: Path, folder: str) -> dict[Path, str]:
             continue
         name = f"{folder}/{path.relative_to(local_dir).as_posix()}"
 
+        # Each run writes into a folder of its own, so no name is taken already.
         def save(path=path, name=name) -> str:
-            if default_storage.exists(name):
-                default_storage.delete(name)
             with path.open("rb") as handle:
                 return default_storage.save(name, File(handle, name=path.name))
 

@@ -7,6 +7,7 @@ demuxers, and with a cap on the pixels per frame."""
 
 import ctypes
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -98,13 +99,19 @@ def _program(name: str) -> str:
     return path
 
 
+try:
+    _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: after fork, only async-safe calls
+except OSError:
+    _LIBC = None
+
+
 def _die_with_parent() -> None:
     """Runs in the child before exec: if the worker is killed, ffmpeg is killed too, so no
     orphan keeps writing after the job is gone (Linux only; a no-op elsewhere)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if _LIBC is not None and hasattr(_LIBC, "prctl"):
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the worker died before the line above took effect
+            os._exit(1)
 
 
 def _number(value, kind=float):
