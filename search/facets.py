@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from heritage.models import EntryPage, EntryPlace, EthnicGroup, Language, Place, RecordingPage
 from media_pipeline.models import MediaAsset
@@ -130,6 +131,6 @@ def _labels(values) -> dict[str, dict[str, str]]:
             model.__name__.lower().removesuffix("page"): str(model._meta.verbose_name)
             for model in EntryPage.__subclasses__()
         },
-        "decade": {decade: f"{decade}s" for decade in codes["decade"]},
+        "decade": {decade: pgettext("decade", "%(decade)ss") % {"decade": decade} for decade in codes["decade"]},
         "has": {key: str(label) for key, label in HAS_LABELS.items()},
     }

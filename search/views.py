@@ -1,18 +1,22 @@
 """`/search/`: a query and filters in; the entries this visitor may see out, with facets,
-sorting and a CSV of the whole result set."""
+sorting, marked snippets and caption lines, and a CSV of the whole result set."""
 
 import csv
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from wagtail.models import Locale
-from wagtail.search.backends import get_search_backend
 
 from heritage.models import EntryPage, EthnicGroup
 from heritage.models.site import EthnicGroupIndexPage, paginate, visible_entries
 from search.facets import apply_filters, build_facets, entry_values, selected_filters
 from search.folding import fold
+from search.query import matching_entries, suggestions
+from search.snippets import CueHit, cue_hits, highlight, snippet
 
 MAX_QUERY_LENGTH = 200
 MIN_AUTOCOMPLETE_LENGTH = 2
@@ -20,23 +24,40 @@ AUTOCOMPLETE_SIZE = 8
 CSV_COLUMNS = ("title", "ethnic_groups", "places", "documented_on", "languages", "url", "licence")
 
 
-def matching_entries(entries, query: str) -> list[int]:
-    """Ids of matching entries: those matching the query as typed first, then those
-    matching only once tone marks are ignored ("le hoi" finds "Lễ hội")."""
-    exact = [page.pk for page in entries.search(query, order_by_relevance=True)]
-    folded_query = fold(query)
-    if folded_query == query.lower():
-        return exact
-    seen = set(exact)
-    folded = [page.pk for page in entries.search(folded_query, order_by_relevance=True) if page.pk not in seen]
-    return exact + folded
-
-
 def _by_date(ids: list[int]) -> list[int]:
     """Newest recordings first; undated ones last, by publication."""
     dates = EntryPage.objects.filter(pk__in=ids).values_list("pk", "documented_on", "first_published_at")
     keyed = {pk: (documented is not None, documented, published) for pk, documented, published in dates}
     return sorted(ids, key=lambda pk: keyed[pk][:1] + (keyed[pk][1] or keyed[pk][2].date(),), reverse=True)
+
+
+@dataclass
+class Result:
+    entry: EntryPage
+    title: SafeString
+    snippet: SafeString | None
+    cue_hits: list[CueHit]
+
+
+def _results(entries: list[EntryPage], query: str) -> list[Result]:
+    """The current page's entries with what matched marked: title, the first passage of
+    summary or text that matches, and caption lines to play from."""
+    language = get_language()
+    results = []
+    for entry in entries:
+        found = None
+        if query:
+            texts = [entry.summary, *entry.body.stream_block.get_searchable_content(entry.body)]
+            found = next(filter(None, (snippet(text, query) for text in texts if text)), None)
+        results.append(
+            Result(
+                entry=entry,
+                title=highlight(entry.title, query),
+                snippet=found,
+                cue_hits=cue_hits(entry, query, language) if query else [],
+            )
+        )
+    return results
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -47,7 +68,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if query or selected:
         entries = visible_entries(request, EntryPage, locale=Locale.get_active())
         if query:
-            ids = matching_entries(entries, query)
+            matches = matching_entries(entries, query)
+            ids, context["from_fallback"], context["truncated"] = matches.ids, matches.from_fallback, matches.truncated
+            context["max_matches"] = len(ids)
         else:
             ids = list(entries.order_by("-first_published_at").values_list("pk", flat=True))
         values = entry_values(ids)
@@ -57,8 +80,10 @@ def search(request: HttpRequest) -> HttpResponse:
         if request.GET.get("format") == "csv":
             return _csv(request, ids)
         context["facets"] = build_facets(ids, values, selected, request.GET)
-        by_id = EntryPage.objects.filter(pk__in=ids).specific().in_bulk()
-        context["results"] = paginate(request, [by_id[pk] for pk in ids if pk in by_id])
+        page = paginate(request, ids)
+        by_id = EntryPage.objects.filter(pk__in=page.object_list).specific().in_bulk()
+        page.object_list = _results([by_id[pk] for pk in page.object_list if pk in by_id], query)
+        context["results"] = page
         context["csv_url"] = "?" + _with(request, format="csv")
         context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
     return TemplateResponse(request, "search/search.html", context)
@@ -71,16 +96,18 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
     if len(query) < MIN_AUTOCOMPLETE_LENGTH:
         return JsonResponse({"query": query, "entries": [], "groups": []})
     entries = visible_entries(request, EntryPage, locale=Locale.get_active())
-    found = list(entries.autocomplete(fold(query))[:AUTOCOMPLETE_SIZE])
-    groups = get_search_backend().autocomplete(query, EthnicGroup)[:AUTOCOMPLETE_SIZE]
+    entry_ids = suggestions(entries, fold(query), AUTOCOMPLETE_SIZE).ids
+    found = EntryPage.objects.in_bulk(entry_ids)
+    group_ids = suggestions(EthnicGroup.objects.all(), query, AUTOCOMPLETE_SIZE).ids
+    groups = EthnicGroup.objects.in_bulk(group_ids)
     group_index = EthnicGroupIndexPage.objects.live().filter(locale=Locale.get_active()).first()
     return JsonResponse(
         {
             "query": query,
-            "entries": [{"title": page.title, "url": page.url} for page in found],
+            "entries": [{"title": found[pk].title, "url": found[pk].url} for pk in entry_ids if pk in found],
             "groups": [
                 {"name": group.name, "url": f"{group_index.url}{group.code}/" if group_index else ""}
-                for group in groups
+                for group in (groups[pk] for pk in group_ids if pk in groups)
             ],
         }
     )

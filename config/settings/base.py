@@ -181,25 +181,28 @@ if REDIS_URL:
     RQ_QUEUES = {"media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # Search: the database backend on one machine; Elasticsearch 8 or OpenSearch 2 when a URL
-# is given (the tests run OpenSearch: Maven Central has no runnable Elasticsearch 8).
+# is given (the tests run OpenSearch: Maven Central has no runnable Elasticsearch 8). With
+# a node, the database index is kept current too, and `/search/` answers from it while
+# the node is down.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="heritage_")
+SEARCH_TIMEOUT_SECONDS = env.int("SEARCH_TIMEOUT_SECONDS", default=5)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 if ELASTICSEARCH_URL or OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": (
-                "modelsearch.backends.elasticsearch8" if ELASTICSEARCH_URL else "modelsearch.backends.opensearch2"
+                "search.backends.Elasticsearch8Backend" if ELASTICSEARCH_URL else "search.backends.OpenSearch2Backend"
             ),
             "URLS": [ELASTICSEARCH_URL or OPENSEARCH_URL],
             "INDEX_PREFIX": SEARCH_INDEX_PREFIX,
-            "TIMEOUT": 10,
+            "TIMEOUT": SEARCH_TIMEOUT_SECONDS,
             # Rebuilds fill a new index and swap an alias, so search never goes empty.
             "ATOMIC_REBUILD": True,
-        }
+        },
+        "fallback": {"BACKEND": "modelsearch.backends.database"},
     }
-else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Ethnic heritage archive")

@@ -65,14 +65,17 @@ def _wait_until_yellow(url: str, node: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def running_elasticsearch() -> Iterator[str]:
-    """Yield the URL of a fresh single-node cluster; stop it and delete its files afterwards."""
+def running_elasticsearch(port: int | None = None, folder: Path | None = None) -> Iterator[str]:
+    """Yield the URL of a single-node cluster, then stop it. Given a folder, the node keeps its data there (a
+    second node started on the same folder and port is the first one restarted); otherwise its files are deleted."""
     launcher = _launcher()
-    folder = Path(tempfile.mkdtemp(prefix="heritage-search-"))
+    own_folder = folder is None
+    folder = Path(tempfile.mkdtemp(prefix="heritage-search-")) if own_folder else folder
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / "node.log"
-    port = _free_port()
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as log_file:
+    with log.open("ab") as log_file:
         node = subprocess.Popen(
             [str(launcher), str(port), str(folder / "node")],
             stdin=subprocess.DEVNULL,
@@ -90,4 +93,5 @@ def running_elasticsearch() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             node.kill()
             node.wait(timeout=STOP_TIMEOUT)
-        shutil.rmtree(folder, ignore_errors=True)
+        if own_folder:
+            shutil.rmtree(folder, ignore_errors=True)

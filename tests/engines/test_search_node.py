@@ -1,54 +1,123 @@
 """Search on a real search node (OpenSearch 2.19 from Maven Central, started by the test):
-entries are indexed as they are published, folded queries find them, hidden entries stay
-out, and rebuilding the index swaps an alias instead of emptying search."""
+entries are indexed as they are published with the archive's analyzers (folding that keeps
+the original, English stemming, folded autocomplete, ethnic-group synonyms generated from
+the data); hidden entries stay out; rebuilding swaps an alias; and with the node stopped,
+the archive keeps working and catches the node up when it is back."""
 
 import json
 
 import pytest
 
 from tests.engines.archive_project import archive_project
-from tests.engines.elasticsearch import ENGINE, ENGINE_VERSION, running_elasticsearch
+from tests.engines.elasticsearch import ENGINE, ENGINE_VERSION, _free_port, running_elasticsearch
 
 SEARCH = """
 import json
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
-from wagtail.search.backends import get_search_backend
 client = Client(HTTP_HOST="localhost")
-found = {}
-for query in QUERIES:
-    response = client.get("/vi/search/", {"q": query})
-    found[query] = [entry.slug for entry in response.context["results"] or []]
-print(json.dumps({"backend": type(get_search_backend()).__module__, "found": found}))
+answers = {}
+for language, query in QUERIES:
+    response = client.get(f"/{language}/search/", {"q": query})
+    answers[query] = {
+        "status": response.status_code,
+        "from_fallback": bool(response.context.get("from_fallback")),
+        "notice": "not available at the moment" in response.content.decode(),
+        "found": [result.entry.slug for result in response.context["results"] or []],
+    }
+print(json.dumps(answers))
+"""
+
+PUBLISH = """
+import json
+from heritage.models import FestivalPage
+source = FestivalPage.objects.live().filter(locale__language_code="vi", access_level="public").first()
+page = source.copy(to=source.get_parent(), update_attrs={"title": TITLE, "slug": SLUG}, keep_live=False)
+page.save_revision().publish()
+print(json.dumps(page.pk))
+"""
+
+ANALYZE = """
+import json
+from wagtail.search.backends import get_search_backend
+from heritage.models import EntryPage
+backend = get_search_backend()
+index = backend.get_index_for_model(EntryPage).name
+answer = backend.es.indices.analyze(index=index, body=BODY)
+print(json.dumps(sorted({token["token"] for token in answer["tokens"]})))
 """
 
 
+def search(project, *queries: str, language: str = "vi") -> dict:
+    return json.loads(project.python(f"QUERIES = {[(language, query) for query in queries]!r}\n" + SEARCH))
+
+
+def publish(project, title: str, slug: str) -> int:
+    return json.loads(project.python(f"TITLE = {title!r}\nSLUG = {slug!r}\n" + PUBLISH))
+
+
+def analyze(project, text: str, **body: str) -> list[str]:
+    return json.loads(project.python(f"BODY = {dict(body, text=text)!r}\n" + ANALYZE))
+
+
 @pytest.fixture(scope="module")
-def search_node():
+def project(tmp_path_factory, database_template):
     with running_elasticsearch() as url:
-        yield url
+        project = archive_project(
+            tmp_path_factory.mktemp("search-node") / "archive", database_template, OPENSEARCH_URL=url
+        )
+        project.manage("update_index", timeout=300)
+        project.manage("load_demo_content", "--without-audio-video", timeout=600)
+        yield project
 
 
-@pytest.fixture
-def project(search_node, tmp_path, database_template):
-    project = archive_project(tmp_path / "archive", database_template, OPENSEARCH_URL=search_node)
-    project.manage("update_index", timeout=300)
-    project.manage("load_demo_content", "--without-audio-video", timeout=600)
-    return project
-
-
-def search(project, *queries: str) -> dict:
-    return json.loads(project.python(f"QUERIES = {list(queries)!r}\n" + SEARCH))
-
-
-def test_published_entries_are_found_on_the_search_node_with_or_without_marks(project):
+def test_published_entries_are_found_with_or_without_marks_and_by_other_group_names(project):
     print(f"Search engine: {ENGINE} {ENGINE_VERSION}")
+    backend = project.python(
+        "from wagtail.search.backends import get_search_backend; print(type(get_search_backend()))"
+    )
+    assert "search.backends.OpenSearch2Backend" in backend
     answer = search(project, "le hoi long tong", "Lễ hội Lồng Tồng", "Mèo")
-    assert answer["backend"] == "modelsearch.backends.opensearch2"
-    assert "long-tong-tay-tuyen-quang" in answer["found"]["le hoi long tong"]
-    assert "long-tong-tay-tuyen-quang" in answer["found"]["Lễ hội Lồng Tồng"]
-    assert answer["found"]["Mèo"], "other names of a group find its entries"
+    assert "long-tong-tay-tuyen-quang" in answer["le hoi long tong"]["found"]
+    assert "long-tong-tay-tuyen-quang" in answer["Lễ hội Lồng Tồng"]["found"]
+    assert not any(found["from_fallback"] for found in answer.values())
+    assert answer["Mèo"]["found"], "an older name of the H'Mông finds their entries"
+
+
+def test_the_index_analyzers_fold_keep_originals_and_expand_group_names_from_the_data(project):
+    assert {"lễ", "le", "đao", "dao"} <= set(analyze(project, "Lễ Đao", analyzer="default"))
+    # Synonyms come from the ethnic-group table: every name of the H'Mông, marked and folded.
+    assert {"h'mông", "h'mong", "mông", "mong", "mèo", "meo"} <= set(analyze(project, "Mèo", analyzer="default_search"))
+    project.python(
+        "from heritage.models import EthnicGroup; group = EthnicGroup.objects.get(code='hmong'); "
+        "group.other_names += '\\nXá Zơrang'; group.save()"
+    )
+    project.manage("update_index", timeout=300)
+    assert {"h'mông", "xá", "zơrang", "zorang"} <= set(analyze(project, "Xá Zơrang", analyzer="default_search"))
+
+
+def test_typed_marks_rank_exact_spellings_first_and_english_is_stemmed(project):
+    publish(project, "Lời ca Đrơng Kăn", "drong-kan-marked")
+    publish(project, "Loi ca Drong Kan", "drong-kan-plain")
+    answer = search(project, "Đrơng Kăn", "drong kan")
+    assert answer["Đrơng Kăn"]["found"] == ["drong-kan-marked", "drong-kan-plain"]
+    assert sorted(answer["drong kan"]["found"]) == ["drong-kan-marked", "drong-kan-plain"]
+    # All text is also indexed with English stemming, which queries search too.
+    assert analyze(project, "festivals", field="_english_text") == ["festiv"]
+    english = search(project, "festivals", language="en")["festivals"]["found"]
+    assert "long-tong-tay-tuyen-quang" in english
+
+
+def test_autocomplete_matches_prefixes_typed_with_or_without_marks(project):
+    for prefix in ("Lồng Tồ", "long to"):
+        answer = json.loads(
+            project.python(
+                "import json; from django.test import Client; client = Client(HTTP_HOST='localhost'); "
+                f"print(json.dumps(client.get('/vi/search/autocomplete/', {{'q': {prefix!r}}}).json()))"
+            )
+        )
+        assert any("lồng tồng" in entry["title"].lower() for entry in answer["entries"]), (prefix, answer)
 
 
 def test_hidden_entries_stay_out_and_a_rebuild_keeps_search_answering(project):
@@ -60,7 +129,7 @@ def test_hidden_entries_stay_out_and_a_rebuild_keeps_search_answering(project):
         )
     )
     slug, title = restricted
-    assert slug not in search(project, title)["found"][title]
+    assert slug not in search(project, title)[title]["found"]
     project.manage("update_index", timeout=300)
     aliases = json.loads(
         project.python(
@@ -69,4 +138,42 @@ def test_hidden_entries_stay_out_and_a_rebuild_keeps_search_answering(project):
         )
     )
     assert any(name.startswith("heritage_") for name in aliases)
-    assert "long-tong-tay-tuyen-quang" in search(project, "le hoi long tong")["found"]["le hoi long tong"]
+    assert "long-tong-tay-tuyen-quang" in search(project, "le hoi long tong")["le hoi long tong"]["found"]
+
+
+def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(tmp_path, database_template):
+    port, data = _free_port(), tmp_path / "node"
+    with running_elasticsearch(port, data) as url:
+        project = archive_project(tmp_path / "archive", database_template, OPENSEARCH_URL=url)
+        project.manage("update_index", timeout=300)
+        project.manage("load_demo_content", "--without-audio-video", timeout=600)
+    # The node is down: publishing succeeds, pages and the admin answer, search falls back.
+    publish(project, "Lễ Zơrađinh", "le-zoradinh")
+    answer = search(project, "zoradinh")["zoradinh"]
+    assert answer["status"] == 200 and answer["from_fallback"] and answer["notice"]
+    assert answer["found"] == ["le-zoradinh"]
+    statuses = json.loads(
+        project.python(
+            "import json; from django.contrib.auth import get_user_model; from django.test import Client; "
+            "from heritage.models import EntryPage; "
+            "client = Client(HTTP_HOST='localhost'); "
+            "urls = ['/vi/', EntryPage.objects.get(slug='le-zoradinh').url, '/vi/search/autocomplete/?q=zorad']; "
+            "statuses = {url: client.get(url, follow=True).status_code for url in urls}; "
+            "client.force_login(get_user_model().objects.create_superuser('outage', 'outage@example.org', 'x')); "
+            "statuses['/admin/'] = client.get('/admin/').status_code; "
+            "print(json.dumps(statuses))"
+        )
+    )
+    assert set(statuses.values()) == {200}, statuses
+    missed = project.python("from search.models import MissedIndexChange; print(MissedIndexChange.objects.count())")
+    assert int(missed) >= 1
+    # Back up on the same data: the missed change is sent, and the node finds the new entry.
+    with running_elasticsearch(port, data):
+        caught_up = project.manage("catch_up_search_index").stdout
+        assert "Sent" in caught_up
+        answer = search(project, "zoradinh")["zoradinh"]
+        assert not answer["from_fallback"] and answer["found"] == ["le-zoradinh"]
+        assert (
+            project.python("from search.models import MissedIndexChange; print(MissedIndexChange.objects.count())")
+            == "0"
+        )

@@ -27,7 +27,7 @@ def facet(response, name: str) -> dict[str, int]:
 
 
 def titles(response) -> list[str]:
-    return [entry.title for entry in response.context["results"]]
+    return [result.entry.title for result in response.context["results"]]
 
 
 def test_facets_count_the_results_and_filters_narrow_them(client):
@@ -39,7 +39,7 @@ def test_facets_count_the_results_and_filters_narrow_them(client):
     code, count = max(groups.items(), key=lambda item: item[1])
     narrowed = search(client, q="le hoi", group=code)
     assert narrowed.context["results"].paginator.count == count
-    for entry in narrowed.context["results"]:
+    for entry in (result.entry for result in narrowed.context["results"]):
         assert code in {group.code for group in entry.ethnic_groups.all()}
     # The chosen value is marked and its link removes it again.
     chosen = next(value for item in narrowed.context["facets"] for value in item.values if value.key == code)
@@ -73,7 +73,7 @@ def test_hidden_entries_never_reach_results_counts_or_csv(client):
 
 def test_results_sort_by_date_recorded(client):
     response = search(client, q="le hoi", sort="date")
-    dates = [entry.documented_on for entry in response.context["results"] if entry.documented_on]
+    dates = [result.entry.documented_on for result in response.context["results"] if result.entry.documented_on]
     assert dates == sorted(dates, reverse=True)
 
 
@@ -87,3 +87,10 @@ def test_csv_holds_the_whole_result_set_with_stable_links_and_licences(client):
     assert first["url"].startswith("http") and "/e/" in first["url"]
     assert first["licence"] and first["ethnic_groups"] and first["places"]
     assert [row["title"] for row in rows][: len(titles(page_view))] == titles(page_view)
+
+
+def test_a_query_matching_too_much_keeps_the_best_matches_and_says_so(client, monkeypatch):
+    monkeypatch.setattr("search.query.MAX_MATCHES", 2)
+    response = client.get("/en/search/", {"q": "festival"})
+    assert response.context["results"].paginator.count == 2
+    assert "These are the 2 best matches" in response.content.decode().replace("\n", " ")
