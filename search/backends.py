@@ -4,21 +4,27 @@ that queries also search, and a record of every change the node missed while it 
 for `manage.py catch_up_search_index`.
 
 Select one with `ELASTICSEARCH_URL` or `OPENSEARCH_URL`; settings then keep the database
-backend as a second, always-current index that `/search/` falls back to."""
+backend as a second, always-current index that searches fall back to."""
 
+import logging
 from copy import deepcopy
 
 import elastic_transport
 import elasticsearch
 import opensearchpy
 
+from django.conf import settings
 from django.db import models
 
-from modelsearch.backends import elasticsearch8, opensearch2
-from modelsearch.backends.elasticsearchbase import Field
+from modelsearch.backends import elasticsearch8, get_search_backend, opensearch2
+from modelsearch.backends.elasticsearchbase import ElasticsearchAutocompleteQueryCompilerImpl, Field
 from modelsearch.utils import deep_update
 
 from search.analysis import ENGLISH_TEXT, index_settings
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_BACKEND = "fallback"
 
 
 class _ArchiveMapping:
@@ -55,6 +61,52 @@ class _ArchiveQueryCompiler:
         if not fields:
             remapped.append(Field(ENGLISH_TEXT))
         return remapped
+
+
+class _FallbackResults:
+    """Results that come from the database index when the node cannot answer (refused,
+    timed out, index missing, failing), so every search box (ours, the admin's, the API's)
+    keeps answering. `from_fallback` tells which index answered."""
+
+    from_fallback = False
+
+    def _fallback(self, error: Exception):
+        if FALLBACK_BACKEND not in settings.WAGTAILSEARCH_BACKENDS:
+            raise error
+        logger.warning("The search node did not answer; searching the database index.", exc_info=True)
+        self.from_fallback = True
+        compiler = self.query_compiler
+        database = get_search_backend(FALLBACK_BACKEND)
+        if isinstance(compiler, ElasticsearchAutocompleteQueryCompilerImpl):
+            compiler_class = database.autocomplete_query_compiler_class
+        else:
+            compiler_class = database.query_compiler_class
+        results = database._search(
+            compiler_class,
+            compiler.query,
+            compiler.queryset,
+            fields=compiler.fields,
+            order_by_relevance=compiler.order_by_relevance,
+        )
+        return results[self.start : self.stop]
+
+    def _do_search(self):
+        try:
+            return list(super()._do_search())
+        except self.backend.unavailable_errors as error:
+            return list(self._fallback(error))
+
+    def _do_count(self) -> int:
+        try:
+            return super()._do_count()
+        except self.backend.unavailable_errors as error:
+            return self._fallback(error).count()
+
+    def facet(self, field_name: str):
+        try:
+            return super().facet(field_name)
+        except self.backend.unavailable_errors as error:
+            return self._fallback(error).facet(field_name)
 
 
 class _ArchiveBackend:
@@ -99,11 +151,16 @@ class Elasticsearch8AutocompleteQueryCompiler(elasticsearch8.Elasticsearch8Autoc
     mapping_class = Elasticsearch8Mapping
 
 
+class Elasticsearch8SearchResults(_FallbackResults, elasticsearch8.Elasticsearch8SearchResults):
+    pass
+
+
 class Elasticsearch8Backend(_ArchiveBackend, elasticsearch8.Elasticsearch8SearchBackend):
     mapping_class = Elasticsearch8Mapping
     index_class = Elasticsearch8Index
     query_compiler_class = Elasticsearch8QueryCompiler
     autocomplete_query_compiler_class = Elasticsearch8AutocompleteQueryCompiler
+    results_class = Elasticsearch8SearchResults
     unavailable_errors = (elastic_transport.TransportError, elasticsearch.ApiError)
 
 
@@ -124,9 +181,14 @@ class OpenSearch2AutocompleteQueryCompiler(opensearch2.OpenSearch2AutocompleteQu
     mapping_class = OpenSearch2Mapping
 
 
+class OpenSearch2SearchResults(_FallbackResults, opensearch2.OpenSearch2SearchResults):
+    pass
+
+
 class OpenSearch2Backend(_ArchiveBackend, opensearch2.OpenSearch2SearchBackend):
     mapping_class = OpenSearch2Mapping
     index_class = OpenSearch2Index
     query_compiler_class = OpenSearch2QueryCompiler
     autocomplete_query_compiler_class = OpenSearch2AutocompleteQueryCompiler
+    results_class = OpenSearch2SearchResults
     unavailable_errors = (opensearchpy.exceptions.TransportError,)

@@ -23,7 +23,7 @@ for language, query in QUERIES:
     answers[query] = {
         "status": response.status_code,
         "from_fallback": bool(response.context.get("from_fallback")),
-        "notice": "not available at the moment" in response.content.decode(),
+        "notice": "search-fallback-notice" in response.content.decode(),
         "found": [result.entry.slug for result in response.context["results"] or []],
     }
 print(json.dumps(answers))
@@ -161,6 +161,9 @@ def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(
             "statuses = {url: client.get(url, follow=True).status_code for url in urls}; "
             "client.force_login(get_user_model().objects.create_superuser('outage', 'outage@example.org', 'x')); "
             "statuses['/admin/'] = client.get('/admin/').status_code; "
+            "admin_search = client.get('/admin/pages/search/', {'q': 'zoradinh'}); "
+            "statuses['admin search'] = admin_search.status_code; "
+            "statuses['admin search finds it'] = 200 if 'Lễ Zơrađinh' in admin_search.content.decode() else 404; "
             "print(json.dumps(statuses))"
         )
     )
