@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", heritage_views.healthz, name="healthz"),
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("embeds.urls")),
     path(settings.MEDIA_URL.lstrip("/") + "<path:path>", serve_file, name="serve-file"),
 ]
 

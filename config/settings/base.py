@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "heritage",
     "media_pipeline",
     "search",
+    "embeds",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",

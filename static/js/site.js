@@ -110,6 +110,63 @@
     });
   }
 
+  /* ?t=42 (seconds) starts the first player there: search results link to the moment a
+     line is said. */
+  function startAtRequestedTime() {
+    var seconds = parseFloat(new URLSearchParams(window.location.search).get("t"));
+    var player = document.querySelector("main video, main audio");
+    if (!(seconds > 0) || !player) return;
+    if (player.readyState >= 1) {
+      player.currentTime = seconds;
+      return;
+    }
+    player.addEventListener("loadedmetadata", function () { player.currentTime = seconds; }, { once: true });
+    player.preload = "metadata";
+    player.load();
+  }
+
+  /* "1:30" or "90" → 90; null when unreadable. */
+  function parseTime(text) {
+    var parts = text.trim().split(":");
+    var seconds = 0;
+    for (var i = 0; i < parts.length; i++) {
+      if (!/^\d+(\.\d+)?$/.test(parts[i])) return null;
+      seconds = seconds * 60 + parseFloat(parts[i]);
+    }
+    return seconds;
+  }
+
+  /* The Embed dialog: the iframe code for the chosen recording, start time, captions and
+     transcript. */
+  function setUpEmbedDialog(button) {
+    var dialog = document.getElementById(button.getAttribute("data-embed-dialog"));
+    if (!dialog || !dialog.showModal) return;
+    var form = dialog.querySelector("form");
+    var fields = form.elements;
+    var output = dialog.querySelector("textarea");
+
+    function update() {
+      var chosen = fields.recording;
+      var item = chosen.tagName === "SELECT" ? chosen.options[chosen.selectedIndex] : chosen;
+      var src = new URL(item.value);
+      var start = fields.t.value.trim() ? parseTime(fields.t.value) : 0;
+      fields.t.setAttribute("aria-invalid", start === null ? "true" : "false");
+      if (start) src.searchParams.set("t", String(Math.round(start)));
+      if (fields.captions.value !== form.getAttribute("data-language")) src.searchParams.set("captions", fields.captions.value);
+      if (fields.transcript.checked) src.searchParams.set("transcript", "1");
+      var code = item.getAttribute(fields.transcript.checked ? "data-code-transcript" : "data-code");
+      output.textContent = code.replace(/src="[^"]*"/, 'src="' + src.href.replace(/&/g, "&amp;") + '"');
+    }
+
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      update();
+      dialog.showModal();
+    });
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+  }
+
   function init() {
     var buttons = document.querySelectorAll("[data-copy-target]");
     for (var i = 0; i < buttons.length; i++) setUpCopyButton(buttons[i]);
@@ -118,6 +175,9 @@
     for (var j = 0; j < waveforms.length; j++) setUpWaveform(waveforms[j]);
     var inputs = document.querySelectorAll("[data-autocomplete-url]");
     for (var k = 0; k < inputs.length; k++) setUpSuggestions(inputs[k]);
+    startAtRequestedTime();
+    var embedButtons = document.querySelectorAll("[data-embed-dialog]");
+    for (var m = 0; m < embedButtons.length; m++) setUpEmbedDialog(embedButtons[m]);
   }
 
   if (document.readyState === "loading") {

@@ -11,8 +11,9 @@ from heritage.models import EntryPage, EthnicGroup, Place
 
 
 def page_text(response):
-    """The HTML of a response with entities decoded, as a visitor would read the titles in it."""
-    return html.unescape(response.content.decode())
+    """The HTML of a response with entities decoded and search highlights unmarked, as a
+    visitor would read the titles in it."""
+    return html.unescape(re.sub(r"</?mark>", "", response.content.decode()))
 
 
 def soup(response):
