@@ -90,6 +90,25 @@ class _FallbackResults:
         )
         return results[self.start : self.stop]
 
+    def pks(self) -> list:
+        """The matching primary keys, best first, from one request that loads nothing from
+        the database (iterating scrolls 100 hits at a time and loads each hundred)."""
+        try:
+            response = self._backend_do_search(
+                self._get_es_body(),
+                index=self.backend.get_index_for_model(self.query_compiler.queryset.model).name,
+                _source=False,
+                # A document's _id is its object's pk (get_document_id).
+                filter_path="hits.hits._id",
+                size=self.stop if self.stop is not None else 10_000,
+            )
+        except self.backend.unavailable_errors as error:
+            return [obj.pk for obj in self._fallback(error)]
+        to_python = self.query_compiler.queryset.model._meta.pk.to_python
+        # filter_path leaves out "hits" altogether when nothing matched.
+        hits = response["hits"]["hits"] if "hits" in response else []
+        return [to_python(hit["_id"]) for hit in hits][self.start :]
+
     def _do_search(self):
         try:
             return list(super()._do_search())

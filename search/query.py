@@ -28,8 +28,16 @@ class Matches:
 def matching_entries(entries, query: str) -> Matches:
     """Matches as typed first; on a backend whose analyzers do not fold, then those that
     match only once tone marks are ignored ("le hoi" finds "Lễ hội")."""
-    results = entries.search(query)[:MAX_MATCHES]
-    exact = [page.pk for page in results]
+    # Every word must match, on every backend, as researchers expect of a catalogue.
+    results = entries.search(query, operator="and")[:MAX_MATCHES]
+    if hasattr(results, "pks"):
+        found = results.pks()
+        # The node filtered by visibility too; this check keeps out entries hidden since
+        # their last indexing, as loading the results would.
+        visible = set(entries.filter(pk__in=found).values_list("pk", flat=True))
+        exact = [pk for pk in found if pk in visible]
+    else:
+        exact = [page.pk for page in results]
     from_fallback = getattr(results, "from_fallback", False)
     backend_name = FALLBACK_BACKEND if from_fallback else "default"
     folded_query = fold(query)
@@ -37,7 +45,7 @@ def matching_entries(entries, query: str) -> Matches:
     if folds or folded_query == query.lower() or len(exact) >= MAX_MATCHES:
         return Matches(exact, from_fallback)
     seen = set(exact)
-    folded = entries.search(folded_query, backend=backend_name)[: MAX_MATCHES + len(exact)]
+    folded = entries.search(folded_query, backend=backend_name, operator="and")[: MAX_MATCHES + len(exact)]
     return Matches((exact + [page.pk for page in folded if page.pk not in seen])[:MAX_MATCHES], from_fallback)
 
 

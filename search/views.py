@@ -81,7 +81,8 @@ def search(request: HttpRequest) -> HttpResponse:
             return _csv(request, ids)
         context["facets"] = build_facets(ids, values, selected, request.GET)
         page = paginate(request, ids)
-        by_id = EntryPage.objects.filter(pk__in=page.object_list).specific().in_bulk()
+        shown = EntryPage.objects.filter(pk__in=page.object_list).prefetch_related("ethnic_groups", "places__place")
+        by_id = shown.specific().in_bulk()
         page.object_list = _results([by_id[pk] for pk in page.object_list if pk in by_id], query)
         context["results"] = page
         context["csv_url"] = "?" + _with(request, format="csv")
