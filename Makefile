@@ -62,6 +62,9 @@ bench: demo ## Measure page weights, SQL queries and server time (results in doc
 bench-media: install ## Time the video pipeline: wrapper overhead, single decode vs one run per rendition, whole job (results in docs/benchmarks.md)
 	$(PY) bench/pipeline.py
 
+bench-search: install ## Index 100,000 generated entries into the search node and the database index; time indexing and queries (results in docs/benchmarks.md)
+	$(PY) bench/search.py $(BENCH_ARGS)
+
 messages: install ## Refresh the .po files after changing user-visible strings
 	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
@@ -78,4 +81,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench bench-media messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench bench-media bench-search messages lint format clean

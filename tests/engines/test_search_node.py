@@ -103,6 +103,8 @@ def test_typed_marks_rank_exact_spellings_first_and_english_is_stemmed(project):
     answer = search(project, "Đrơng Kăn", "drong kan")
     assert answer["Đrơng Kăn"]["found"] == ["drong-kan-marked", "drong-kan-plain"]
     assert sorted(answer["drong kan"]["found"]) == ["drong-kan-marked", "drong-kan-plain"]
+    # Every word must match: "tong" is in the Lồng Tồng festival, "drong" only in these two.
+    assert search(project, "drong tong")["drong tong"]["found"] == []
     # All text is also indexed with English stemming, which queries search too.
     assert analyze(project, "festivals", field="_english_text") == ["festiv"]
     english = search(project, "festivals", language="en")["festivals"]["found"]

@@ -51,3 +51,12 @@ def test_exact_matches_rank_above_folded_ones():
 def test_english_queries_find_english_translations(client):
     titles = result_titles(client, "festival", language="en")
     assert titles and all(EntryPage.objects.get(title=title).locale.language_code == "en" for title in titles)
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_query_must_match():
+    entries = EntryPage.objects.live().filter(locale=Locale.objects.get(language_code="vi"))
+    tay = set(matching_entries(entries, "Tày").ids)
+    khmer = set(matching_entries(entries, "Khmer").ids)
+    assert tay - khmer and khmer - tay, "the demo has Tày entries and Khmer entries apart"
+    assert set(matching_entries(entries, "Tày Khmer").ids) <= tay & khmer
