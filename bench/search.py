@@ -1266,27 +1266,11 @@ def findings(report: dict) -> list[str]:
             f"{part['chunk']:,} festival pages: {part['queries_per_entry']:.1f} SQL queries per entry ({tables}), "
             f"and `folded_text()` runs {part['folded_text_per_entry']:g} times per entry."
         )
-    wider = [
-        query.name
-        for query in QUERIES
-        if not query.filters
-        and None not in (node["matches"][query.name], database["matches"][query.name])
-        and node["matches"][query.name] > database["matches"][query.name]
-    ]
-    if wider:
-        example = wider[0]
-        text = next(query.text for query in QUERIES if query.name == example)
-        lines.append(
-            f"Matches differ: the node returns entries having any of the words (modelsearch's default operator "
-            f"`or`), the database backend's FTS5 query asks for all of them; `{text}` matches "
-            f"{node['matches'][example]:,} entries on the node and {database['matches'][example]:,} in the database. "
-            'The node ranks every entry with one common word such as "lễ" or "hội".'
-        )
     get_worst = max(value["p95"] for value in node["get_latency"].values())
     lines.append(
         f"The whole search page takes up to {with_unit(ms(get_worst, report['limit']))} p95 on the node: after "
-        "matching, the view computes facets over the best matches in SQL, then renders one page with snippets and caption "
-        "lines."
+        "matching, the view computes facets over the best matches in SQL, then renders one page with snippets "
+        "and caption lines."
     )
     if archive["generated"] < ENTRIES:
         factor = ENTRIES / archive["generated"]
