@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +44,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
+from bench.report import DOCS, bullet, cpu_model, paragraph, update_docs  # noqa: E402
 from media_pipeline import intake, renditions, transcoder  # noqa: E402
 from media_pipeline.profiles import Rung, VideoProfile, get_profiles  # noqa: E402
 
@@ -62,11 +62,8 @@ QUIET_WAIT_SECONDS = 300
 QUIET_WAIT = True
 CLIP_TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLE = "## Media pipeline"
-SECTION_BEFORE = "## Setting up"
 TEMPORARY_PREFIX = "bench-media-"
-WRAP = 90
 
 
 # --- the clip ---------------------------------------------------------------------------------
@@ -701,16 +698,6 @@ def findings(report: Report) -> list[str]:
     ]
 
 
-def paragraph(text: str) -> list[str]:
-    return textwrap.wrap(text, width=WRAP, break_long_words=False, break_on_hyphens=False)
-
-
-def bullet(text: str) -> list[str]:
-    return textwrap.wrap(
-        text, width=WRAP, initial_indent="- ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-    )
-
-
 def section(report: Report) -> str:
     clip = report.clip
     picture = clip.video_streams[0]
@@ -765,30 +752,6 @@ def section(report: Report) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def update_docs(text: str, path: Path = DOCS) -> None:
-    """Replace the Media pipeline section, or put it before "Setting up" (or at the end)."""
-    current = path.read_text(encoding="utf-8")
-    start = current.find(f"\n{SECTION_TITLE}\n")
-    if start >= 0:
-        end = current.find("\n## ", start + 1)
-        end = len(current) if end < 0 else end + 1
-        updated = current[: start + 1] + text + ("\n" if end < len(current) else "") + current[end:]
-    else:
-        before = current.find(f"\n{SECTION_BEFORE}\n")
-        if before >= 0:
-            updated = current[: before + 1] + text + "\n" + current[before + 1 :]
-        else:
-            updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated, encoding="utf-8")
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def limit_cores(cores: int) -> int:
@@ -850,7 +813,7 @@ def main() -> None:
     text = section(report)
     print(text)
     if not options.no_docs:
-        update_docs(text)
+        update_docs(text, SECTION_TITLE)
         print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
 
 

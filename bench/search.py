@@ -50,7 +50,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 import urllib.request
@@ -65,6 +64,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import DOCS, bullet, cpu_model, paragraph, update_docs  # noqa: E402
+
 ENTRIES = 100_000
 REPEATS = 50
 GET_REPEATS = 20
@@ -78,11 +79,8 @@ SEED = 20261125
 BATCH_PAIRS = 2500
 SAMPLE_CHUNK = 1000
 WORKER_TIMEOUT = 4 * 3600
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLE = "## Search"
-SECTION_BEFORE = "## Setting up"
 TEMPORARY_PREFIX = "bench-search-"
-WRAP = 90
 BACKENDS = ("opensearch", "database")
 BACKEND_LABELS = {"opensearch": "search node", "database": "database"}
 
@@ -1063,13 +1061,6 @@ def _node_version(url: str) -> str:
     )
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
 def run(options: argparse.Namespace) -> dict:
     from tests.engines.elasticsearch import running_elasticsearch
 
@@ -1284,16 +1275,6 @@ def findings(report: dict) -> list[str]:
     return lines
 
 
-def paragraph(text: str) -> list[str]:
-    return textwrap.wrap(text, width=WRAP, break_long_words=False, break_on_hyphens=False)
-
-
-def bullet(text: str) -> list[str]:
-    return textwrap.wrap(
-        text, width=WRAP, initial_indent="- ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-    )
-
-
 def section(report: dict) -> str:
     archive = report["archive"]
     lines = [
@@ -1339,23 +1320,6 @@ def section(report: dict) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def update_docs(text: str, path: Path = DOCS) -> None:
-    """Replace the Search section, or put it before "Setting up" (or at the end)."""
-    current = path.read_text(encoding="utf-8")
-    start = current.find(f"\n{SECTION_TITLE}\n")
-    if start >= 0:
-        end = current.find("\n## ", start + 1)
-        end = len(current) if end < 0 else end + 1
-        updated = current[: start + 1] + text + ("\n" if end < len(current) else "") + current[end:]
-    else:
-        before = current.find(f"\n{SECTION_BEFORE}\n")
-        if before >= 0:
-            updated = current[: before + 1] + text + "\n" + current[before + 1 :]
-        else:
-            updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated, encoding="utf-8")
 
 
 def _setup_django() -> None:
@@ -1404,7 +1368,7 @@ def main() -> None:
         raise
     print(text)
     if not options.no_docs:
-        update_docs(text)
+        update_docs(text, SECTION_TITLE)
         print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
 
 
