@@ -7,7 +7,9 @@ Select one with `ELASTICSEARCH_URL` or `OPENSEARCH_URL`; settings then keep the 
 backend as a second, always-current index that searches fall back to."""
 
 import logging
+from collections import Counter
 from copy import deepcopy
+from dataclasses import dataclass
 
 import elastic_transport
 import elasticsearch
@@ -21,10 +23,27 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchAutocompleteQuer
 from modelsearch.utils import deep_update
 
 from search.analysis import ENGLISH_TEXT, index_settings
+from search.facets import FACET_NAMES, entry_keys
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_BACKEND = "fallback"
+# Each entry's facet keys (search/facets.py), one keyword field per facet.
+FACETS = "_facets"
+FACET_BUCKETS = 500
+
+
+@dataclass
+class NodePage:
+    ids: list[int]
+    total: int
+    counts: dict[str, Counter]
+
+
+def _is_entry_model(model: type) -> bool:
+    from heritage.models import EntryPage
+
+    return issubclass(model, EntryPage)
 
 
 class _ArchiveMapping:
@@ -47,12 +66,30 @@ class _ArchiveMapping:
         also_english(mapping["properties"])
         # An explicit search analyzer, or the index-wide `default_search` would win over "english".
         mapping["properties"][ENGLISH_TEXT] = {"type": "text", "analyzer": "english", "search_analyzer": "english"}
+        if _is_entry_model(self.model):
+            mapping["properties"][FACETS] = {"properties": {name: {"type": "keyword"} for name in FACET_NAMES}}
         return mapping
+
+    def get_document(self, obj: models.Model) -> dict:
+        document = super().get_document(obj)
+        if _is_entry_model(type(obj)):
+            keys = getattr(obj, "_facet_keys", None)
+            document[FACETS] = keys if keys is not None else entry_keys([obj.pk])[obj.pk]
+        return document
 
 
 class _ArchiveIndex:
     def settings_body(self) -> dict:
         return deep_update(deepcopy(self.backend.settings), {"settings": index_settings()})
+
+    def add_items(self, model: type, items) -> None:
+        """Facet keys for a whole chunk of entries come from a few queries, not a few per entry."""
+        if _is_entry_model(model):
+            items = list(items)
+            keys = entry_keys([item.pk for item in items])
+            for item in items:
+                item._facet_keys = keys[item.pk]
+        super().add_items(model, items)
 
 
 class _ArchiveQueryCompiler:
@@ -70,11 +107,14 @@ class _FallbackResults:
 
     from_fallback = False
 
-    def _fallback(self, error: Exception):
+    def _note_unavailable(self, error: Exception) -> None:
         if FALLBACK_BACKEND not in settings.WAGTAILSEARCH_BACKENDS:
             raise error
         logger.warning("The search node did not answer; searching the database index.", exc_info=True)
         self.from_fallback = True
+
+    def _fallback(self, error: Exception):
+        self._note_unavailable(error)
         compiler = self.query_compiler
         database = get_search_backend(FALLBACK_BACKEND)
         if isinstance(compiler, ElasticsearchAutocompleteQueryCompilerImpl):
@@ -90,24 +130,68 @@ class _FallbackResults:
         )
         return results[self.start : self.stop]
 
-    def pks(self) -> list:
-        """The matching primary keys, best first, from one request that loads nothing from
-        the database (iterating scrolls 100 hits at a time and loads each hundred)."""
+    def faceted_page(
+        self, filters: dict[str, list[str]], by_date: bool, offset: int, size: int, exclude: list[int]
+    ) -> NodePage | None:
+        """One request: the ids of `size` hits from `offset` that have every chosen facet
+        key (keys of one facet combine with "or"), their total, and the facet counts among
+        them. None when the node cannot answer."""
         try:
-            response = self._backend_do_search(
-                self._get_es_body(),
-                index=self.backend.get_index_for_model(self.query_compiler.queryset.model).name,
-                _source=False,
-                # A document's _id is its object's pk (get_document_id).
-                filter_path="hits.hits._id",
-                size=self.stop if self.stop is not None else 10_000,
+            response = self._filtered_search(
+                filters,
+                by_date,
+                exclude,
+                from_=offset,
+                size=size,
+                track_total_hits=True,
+                aggregations={
+                    name: {"terms": {"field": f"{FACETS}.{name}", "size": FACET_BUCKETS}} for name in FACET_NAMES
+                },
+                filter_path="hits.total.value,hits.hits._id,aggregations.*.buckets.key,aggregations.*.buckets.doc_count",
             )
         except self.backend.unavailable_errors as error:
-            return [obj.pk for obj in self._fallback(error)]
+            self._note_unavailable(error)
+            return None
+        aggregations = response.get("aggregations", {})
+        buckets = {name: aggregations.get(name, {}).get("buckets", []) for name in FACET_NAMES}
+        counts = {name: Counter({item["key"]: item["doc_count"] for item in buckets[name]}) for name in FACET_NAMES}
+        return NodePage(self._hit_ids(response), response["hits"]["total"]["value"], counts)
+
+    def filtered_pks(self, filters: dict[str, list[str]], by_date: bool, size: int, exclude: list[int]) -> list | None:
+        """The ids of the best `size` hits having the chosen facet keys; None when the node
+        cannot answer."""
+        try:
+            response = self._filtered_search(filters, by_date, exclude, size=size, filter_path="hits.hits._id")
+        except self.backend.unavailable_errors as error:
+            self._note_unavailable(error)
+            return None
+        return self._hit_ids(response)
+
+    def _filtered_search(
+        self, filters: dict[str, list[str]], by_date: bool, exclude: list[int], aggregations=None, **params
+    ) -> dict:
+        body = self._get_es_body()
+        if aggregations:
+            body["aggs"] = aggregations
+        query = {"bool": {"must": body["query"]}}
+        chosen = [{"terms": {f"{FACETS}.{name}": keys}} for name, keys in filters.items() if keys]
+        if chosen:
+            query["bool"]["filter"] = chosen
+        if exclude:
+            query["bool"]["must_not"] = {"ids": {"values": [str(pk) for pk in exclude]}}
+        body["query"] = query
+        if by_date:
+            mapping = self.query_compiler.mapping
+            recorded = mapping.get_field_column_name(self.query_compiler._get_filterable_field("documented_on"))
+            published = mapping.get_field_column_name(self.query_compiler._get_filterable_field("first_published_at"))
+            body["sort"] = [{recorded: {"order": "desc", "missing": "_last"}}, {published: {"order": "desc"}}]
+        index = self.backend.get_index_for_model(self.query_compiler.queryset.model).name
+        return self._backend_do_search(body, index=index, _source=False, **params)
+
+    def _hit_ids(self, response: dict) -> list:
         to_python = self.query_compiler.queryset.model._meta.pk.to_python
         # filter_path leaves out "hits" altogether when nothing matched.
-        hits = response["hits"]["hits"] if "hits" in response else []
-        return [to_python(hit["_id"]) for hit in hits][self.start :]
+        return [to_python(hit["_id"]) for hit in response.get("hits", {}).get("hits", [])]
 
     def _do_search(self):
         try:

@@ -1,6 +1,7 @@
 """Facets of a result set: what the matching entries have, with counts, and the filters a
-visitor picked. Computed from the ids of entries the visitor may see, so entries hidden
-from them never reach a count."""
+visitor picked. Each entry's facet keys are indexed with it on a search node, which counts
+them; on the database index they are counted here from the ids of entries the visitor may
+see. Either way entries hidden from the visitor never reach a count."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -87,6 +88,16 @@ def entry_values(ids: list[int]) -> dict[str, dict[int, set[str]]]:
     return values
 
 
+def entry_keys(ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """For each entry id, facet name → its keys: what a search node indexes with the entry."""
+    values = entry_values(ids)
+    return {entry_id: {name: sorted(values[name][entry_id]) for name in FACET_NAMES} for entry_id in ids}
+
+
+def count_values(ids: list[int], values: dict[str, dict[int, set[str]]]) -> dict[str, Counter]:
+    return {name: Counter(key for entry_id in ids for key in values[name][entry_id]) for name in FACET_NAMES}
+
+
 def selected_filters(params) -> dict[str, list[str]]:
     return {name: [value for value in params.getlist(name) if value] for name in FACET_NAMES if params.getlist(name)}
 
@@ -96,14 +107,15 @@ def apply_filters(ids: list[int], values: dict[str, dict[int, set[str]]], select
     return [entry_id for entry_id in ids if all(values[name][entry_id] & set(keys) for name, keys in selected.items())]
 
 
-def build_facets(ids: list[int], values, selected: dict[str, list[str]], params) -> list[Facet]:
-    """Counts over the filtered ids, each value with the URL that toggles it."""
-    labels = _labels(values)
+def build_facets(counts: dict[str, Counter], selected: dict[str, list[str]], params) -> list[Facet]:
+    """The counts of the filtered results, each value labelled and with the URL that toggles it."""
+    labels = _labels({name: set(counts.get(name, ())) for name in FACET_NAMES})
     facets = []
     for name in FACET_NAMES:
-        counts = Counter(key for entry_id in ids for key in values[name][entry_id])
         facet = Facet(name=name, label=str(FACET_LABELS[name]))
-        for key, count in sorted(counts.items(), key=lambda item: (-item[1], labels[name].get(item[0], item[0]))):
+        named = labels[name]
+        ordered = sorted(counts.get(name, Counter()).items(), key=lambda item: (-item[1], named.get(item[0], item[0])))
+        for key, count in ordered:
             chosen = key in selected.get(name, [])
             facet.values.append(
                 FacetValue(key, labels[name].get(key, key), count, chosen, _toggle_url(params, name, key, chosen))
@@ -121,8 +133,7 @@ def _toggle_url(params, name: str, key: str, chosen: bool) -> str:
     return "?" + urlencode(pairs)
 
 
-def _labels(values) -> dict[str, dict[str, str]]:
-    codes = {name: {key for keys in values[name].values() for key in keys} for name in FACET_NAMES}
+def _labels(codes: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     return {
         "group": {group.code: group.name for group in EthnicGroup.objects.filter(code__in=codes["group"])},
         "province": {place.code: place.name for place in Place.objects.filter(code__in=codes["province"])},

@@ -2,8 +2,10 @@
 sorting, marked snippets and caption lines, and a CSV of the whole result set."""
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
@@ -12,23 +14,16 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from heritage.models import EntryPage, EthnicGroup
-from heritage.models.site import EthnicGroupIndexPage, paginate, visible_entries
-from search.facets import apply_filters, build_facets, entry_values, selected_filters
+from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
+from search.facets import build_facets, selected_filters
 from search.folding import fold
-from search.query import matching_entries, suggestions
+from search.query import ResultPage, all_matches, result_page, suggestions
 from search.snippets import CueHit, cue_hits, highlight, snippet
 
 MAX_QUERY_LENGTH = 200
 MIN_AUTOCOMPLETE_LENGTH = 2
 AUTOCOMPLETE_SIZE = 8
 CSV_COLUMNS = ("title", "ethnic_groups", "places", "documented_on", "languages", "url", "licence")
-
-
-def _by_date(ids: list[int]) -> list[int]:
-    """Newest recordings first; undated ones last, by publication."""
-    dates = EntryPage.objects.filter(pk__in=ids).values_list("pk", "documented_on", "first_published_at")
-    keyed = {pk: (documented is not None, documented, published) for pk, documented, published in dates}
-    return sorted(ids, key=lambda pk: keyed[pk][:1] + (keyed[pk][1] or keyed[pk][2].date(),), reverse=True)
 
 
 @dataclass
@@ -67,27 +62,47 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
     if query or selected:
         entries = visible_entries(request, EntryPage, locale=Locale.get_active())
-        if query:
-            matches = matching_entries(entries, query)
-            ids, context["from_fallback"], context["truncated"] = matches.ids, matches.from_fallback, matches.truncated
-            context["max_matches"] = len(ids)
-        else:
-            ids = list(entries.order_by("-first_published_at").values_list("pk", flat=True))
-        values = entry_values(ids)
-        ids = apply_filters(ids, values, selected)
-        if sort == "date" or not query:
-            ids = _by_date(ids)
         if request.GET.get("format") == "csv":
-            return _csv(request, ids)
-        context["facets"] = build_facets(ids, values, selected, request.GET)
-        page = paginate(request, ids)
-        shown = EntryPage.objects.filter(pk__in=page.object_list).prefetch_related("ethnic_groups", "places__place")
+            return _csv(all_matches(entries, query, selected, sort == "date").ids)
+        number = _page_number(request.GET.get("page"))
+        found = result_page(entries, query, selected, sort == "date", (number - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE)
+        context.update(
+            from_fallback=found.from_fallback,
+            truncated=found.truncated,
+            max_matches=found.reachable,
+            total=found.total,
+            facets=build_facets(found.counts, selected, request.GET),
+        )
+        page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
+        shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", "places__place")
         by_id = shown.specific().in_bulk()
-        page.object_list = _results([by_id[pk] for pk in page.object_list if pk in by_id], query)
+        page.object_list = _results([by_id[pk] for pk in found.ids if pk in by_id], query)
         context["results"] = page
-        context["csv_url"] = "?" + _with(request, format="csv")
+        context["csv_url"] = "?" + _with(request, format="csv", page=None)
         context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
     return TemplateResponse(request, "search/search.html", context)
+
+
+class _Window(Sequence):
+    """The pages a paginator may reach of a result set of which one page is known."""
+
+    def __init__(self, found: ResultPage) -> None:
+        self.found = found
+
+    def __len__(self) -> int:
+        return self.found.reachable
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.start == self.found.offset:
+            return self.found.ids
+        raise IndexError(index)
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
 
 
 def autocomplete(request: HttpRequest) -> JsonResponse:
@@ -128,7 +143,7 @@ class _Echo:
         return value
 
 
-def _csv(request: HttpRequest, ids: list[int]) -> StreamingHttpResponse:
+def _csv(ids: list[int]) -> StreamingHttpResponse:
     """The whole result set, one row per entry, in the visitor's language."""
     writer = csv.writer(_Echo())
 

@@ -3,6 +3,7 @@ them, and take the whole result set away as CSV; hidden entries never show in an
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -94,3 +95,13 @@ def test_a_query_matching_too_much_keeps_the_best_matches_and_says_so(client, mo
     response = client.get("/en/search/", {"q": "festival"})
     assert response.context["results"].paginator.count == 2
     assert "These are the 2 best matches" in response.content.decode().replace("\n", " ")
+
+
+def test_a_page_past_the_last_shows_the_last_page_and_the_count_is_the_total(client):
+    everything = {"type": ["festival", "custom", "recording"]}
+    first = search(client, **everything)
+    last = search(client, **everything, page="99")
+    assert last.context["results"].number == first.context["results"].paginator.num_pages
+    assert titles(last) and last.context["total"] == first.context["total"] == first.context["results"].paginator.count
+    shown = re.search(r'class="result-count"[^>]*>\s*(\d+)', first.content.decode())
+    assert shown and int(shown.group(1)) == first.context["total"]
