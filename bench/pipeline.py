@@ -44,7 +44,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from bench.report import DOCS, bullet, cpu_model, paragraph, update_docs  # noqa: E402
+from bench.report import DOCS, bullet, cpu_model, findings_block, paragraph, update_docs  # noqa: E402
 from media_pipeline import intake, renditions, transcoder  # noqa: E402
 from media_pipeline.profiles import Rung, VideoProfile, get_profiles  # noqa: E402
 
@@ -746,10 +746,7 @@ def section(report: Report) -> str:
         "",
         *runs_table(report),
         "",
-        "What the numbers say:",
-        "",
-        *(line for finding in findings(report) for line in bullet(finding)),
-        "",
+        *findings_block(findings(report)),
     ]
     return "\n".join(lines)
 

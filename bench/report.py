@@ -18,6 +18,11 @@ def bullet(text: str) -> list[str]:
     )
 
 
+def findings_block(findings: list[str]) -> list[str]:
+    """The closing "What the numbers say" list of a section."""
+    return ["What the numbers say:", "", *(line for finding in findings for line in bullet(finding)), ""]
+
+
 def cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):

@@ -66,7 +66,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import DOCS, bullet, cpu_model, paragraph, update_docs  # noqa: E402
+from bench.report import DOCS, cpu_model, findings_block, paragraph, update_docs  # noqa: E402
 
 ENTRIES = 100_000
 REPEATS = 50
@@ -1325,10 +1325,7 @@ def section(report: dict) -> str:
         "",
         *latency_table(report, "get_latency"),
         "",
-        "What the numbers say:",
-        "",
-        *(line for finding in findings(report) for line in bullet(finding)),
-        "",
+        *findings_block(findings(report)),
     ]
     return "\n".join(lines)
 
