@@ -44,7 +44,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from bench.report import DOCS, bullet, cpu_model, findings_block, paragraph, update_docs  # noqa: E402
+from bench.report import bullet, cpu_model, findings_block, paragraph, publish  # noqa: E402
 from media_pipeline import intake, renditions, transcoder  # noqa: E402
 from media_pipeline.profiles import Rung, VideoProfile, get_profiles  # noqa: E402
 
@@ -808,10 +808,7 @@ def main() -> None:
             total_minutes=(time.monotonic() - started) / 60,
         )
     text = section(report)
-    print(text)
-    if not options.no_docs:
-        update_docs(text, SECTION_TITLE)
-        print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
+    publish(text, SECTION_TITLE, write_docs=not options.no_docs)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Writing benchmark results into docs/benchmarks.md, shared by the scripts in bench/."""
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -45,3 +46,11 @@ def update_docs(text: str, title: str, path: Path = DOCS) -> None:
         else:
             updated = current.rstrip("\n") + "\n\n" + text
     path.write_text(updated, encoding="utf-8")
+
+
+def publish(text: str, title: str, write_docs: bool) -> None:
+    """Print a section and, unless told not to, put it into docs/benchmarks.md."""
+    print(text)
+    if write_docs:
+        update_docs(text, title)
+        print(f"updated {DOCS.relative_to(DOCS.parent.parent)}", file=sys.stderr)

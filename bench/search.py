@@ -66,7 +66,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import DOCS, cpu_model, findings_block, paragraph, update_docs  # noqa: E402
+from bench.report import cpu_model, findings_block, paragraph, publish  # noqa: E402
 
 ENTRIES = 100_000
 REPEATS = 50
@@ -1380,10 +1380,7 @@ def main() -> None:
         # Keep the measurements of a long run when the report cannot be written.
         print(json.dumps(report), file=sys.stderr)
         raise
-    print(text)
-    if not options.no_docs:
-        update_docs(text, SECTION_TITLE)
-        print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
+    publish(text, SECTION_TITLE, write_docs=not options.no_docs)
 
 
 if __name__ == "__main__":
