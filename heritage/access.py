@@ -81,25 +81,31 @@ def entry_level(page: Page) -> str:
 
 
 def visible_to(queryset: QuerySet, user) -> QuerySet:
-    """Live pages from `queryset` that `user` may open. Entries are checked on their
-    access field and on the mirrored view restrictions, so either one alone suffices
-    to hide an entry."""
+    """Live pages from `queryset` that `user` may open: the one rule behind every public
+    route (pages, listings, search, API, sitemap, embeds, files). Entries are checked on
+    their access field and on the mirrored view restrictions, so either one alone
+    suffices to hide an entry. Prefer `EntryPage.objects.visible_to(user)` for entries."""
     queryset = queryset.live()
     user = user or AnonymousUser()
     if user.is_superuser:
         return queryset
     if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
         queryset = queryset.filter(access_level__in=allowed_levels(user))
-    if not user.is_authenticated:
-        return queryset.public()
-    hidden = PageViewRestriction.objects.exclude(
-        restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()
-    ).exclude(restriction_type=PageViewRestriction.LOGIN)
-    hidden_paths = hidden.values_list("page__path", flat=True)
-    condition = Q()
-    for path in hidden_paths:
+    hidden = PageViewRestriction.objects.all()
+    if user.is_authenticated:
+        hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()).exclude(
+            restriction_type=PageViewRestriction.LOGIN
+        )
+    return queryset.exclude(_restricted_q(hidden))
+
+
+def _restricted_q(restrictions: QuerySet) -> Q:
+    """Pages under any of `restrictions`. Entries are leaves, so their restrictions (the
+    many) are one subquery; the few on pages with children hide whole sections."""
+    condition = Q(pk__in=restrictions.filter(page__numchild=0).values("page_id"))
+    for path in restrictions.filter(page__numchild__gt=0).values_list("page__path", flat=True).distinct():
         condition |= Q(path__startswith=path)
-    return queryset.exclude(condition) if condition else queryset
+    return condition
 
 
 def user_may_view_page(user, page: Page) -> bool:

@@ -1,11 +1,14 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from heritage.access import visible_to
+
 
 class ArchiveSitemap(Sitemap):
-    """Every public live page in every language. Wagtail's own sitemap covers only the
+    """Every page an anonymous visitor may open, in every language. Wagtail's own sitemap covers only the
     site's root page, which is the Vietnamese home; the English tree is its sibling."""
 
     def items(self):
@@ -13,4 +16,5 @@ class ArchiveSitemap(Sitemap):
         in_any_language = Q()
         for home in homes:
             in_any_language |= Q(path__startswith=home.path)
-        return Page.objects.filter(in_any_language).live().public().order_by("path").defer_streamfields().specific()
+        pages = visible_to(Page.objects.filter(in_any_language), AnonymousUser())
+        return pages.order_by("path").defer_streamfields().specific()

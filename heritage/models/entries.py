@@ -22,10 +22,11 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import AccessLevel
+from heritage.access import AccessLevel, visible_to
 from heritage.blocks import BodyBlock, MediaBlock
 from heritage.serializers import (
     EntryPlaceSerializer,
@@ -64,8 +65,20 @@ class EntryTag(TaggedItemBase):
     content_object = ParentalKey("heritage.EntryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+class EntryQuerySet(PageQuerySet):
+    def visible_to(self, user) -> "EntryQuerySet":
+        """Live entries that `user` may open: the question every public route asks."""
+        return visible_to(self, user)
+
+
+class EntryPageManager(PageManager.from_queryset(EntryQuerySet)):
+    pass
+
+
 class EntryPage(Page):
     """Fields and behaviour shared by every archive entry. Not created directly."""
+
+    objects = EntryPageManager()
 
     native_title = models.CharField(_("title in the community's language"), max_length=255, blank=True)
     native_title_language = models.ForeignKey(

@@ -14,7 +14,6 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from heritage.access import visible_to
 from heritage.models.entries import CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
 
@@ -23,14 +22,10 @@ ENTRIES_PER_PAGE = 20
 
 def visible_entries(request: HttpRequest, base: type[Page] = EntryPage, locale=None):
     """Entries the visitor may see, in the visitor's locale, newest first."""
-    queryset = base.objects.all()
+    queryset = base.objects.visible_to(request.user)
     if locale is not None:
         queryset = queryset.filter(locale=locale)
-    return (
-        visible_to(queryset, request.user)
-        .prefetch_related("ethnic_groups", "places__place")
-        .order_by("-first_published_at", "-pk")
-    )
+    return queryset.prefetch_related("ethnic_groups", "places__place").order_by("-first_published_at", "-pk")
 
 
 def paginate(request: HttpRequest, queryset):
