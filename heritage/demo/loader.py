@@ -26,22 +26,22 @@ from wagtailmedia.models import get_media_model
 from heritage.access import ADMINISTRATORS, OFFICERS, RESEARCHERS, REVIEWERS
 from heritage.demo import sample_media
 from heritage.models import (
+    ENTRY_TYPES,
     Contributor,
     CustomIndexPage,
-    CustomPage,
     EntryContributor,
+    EntryPage,
     EntryPlace,
     EthnicGroup,
     EthnicGroupIndexPage,
     FestivalIndexPage,
-    FestivalPage,
     HomePage,
     Language,
     Place,
     PlaceIndexPage,
     RecordingIndexPage,
-    RecordingPage,
 )
+from heritage.models.site import index_page_for
 from media_pipeline.models import CaptionTrack
 
 ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
@@ -80,8 +80,8 @@ SECTIONS = [
         ("34 tỉnh, thành phố từ ngày 1/7/2025.", "The 34 provinces and cities since 1 July 2025."),
     ),
 ]
-ENTRY_TYPES = {"festival": FestivalPage, "custom": CustomPage, "recording": RecordingPage}
-PARENT_TYPES = {"festival": FestivalIndexPage, "custom": CustomIndexPage, "recording": RecordingIndexPage}
+# entries.json names each entry's type by its model without "page": "festival" for FestivalPage.
+ENTRY_TYPES_BY_NAME = {entry_type._meta.model_name.removesuffix("page"): entry_type for entry_type in ENTRY_TYPES}
 DEMO_ACCOUNTS = [
     ("admin", None, True),
     ("officer", OFFICERS, False),
@@ -217,20 +217,21 @@ def _add_captions(asset, name: str, duration: float, transcript_vi: str, transcr
         track.save()
 
 
-def _type_fields(entry: dict, language: str) -> dict:
-    if entry["type"] == "festival":
-        return {
-            "lunar_date": entry[f"lunar_date_{language}"],
-            "solar_date": entry[f"solar_date_{language}"],
-            "frequency": entry["frequency"],
-            "participants": entry[f"participants_{language}"],
-        }
-    if entry["type"] == "custom":
-        return {"category": entry["category"]}
-    return {
-        "genre": entry["genre"],
-        "described_language": Language.objects.filter(code=entry["described_language"]).first(),
-    }
+def _type_fields(model: type[EntryPage], entry: dict, language: str) -> dict:
+    """The values of the fields only this entry type has: `name_vi`/`name_en` for text in
+    each language, `name` otherwise, languages by code."""
+    values = {}
+    for model_field in model._meta.get_fields(include_parents=False):
+        if not model_field.concrete or model_field.auto_created:
+            continue
+        value = entry.get(f"{model_field.name}_{language}", entry.get(model_field.name))
+        if value is None:
+            continue
+        if model_field.related_model is Language:
+            languages = Language.objects.filter(code__in=value if model_field.many_to_many else [value])
+            value = list(languages) if model_field.many_to_many else languages.first()
+        values[model_field.name] = value
+    return values
 
 
 def _contributors(entry: dict) -> list[EntryContributor]:
@@ -252,8 +253,10 @@ def _contributors(entry: dict) -> list[EntryContributor]:
 
 
 def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> int:
-    model = ENTRY_TYPES[entry["type"]]
-    parent = home.get_children().type(PARENT_TYPES[entry["type"]]).first().specific
+    model = ENTRY_TYPES_BY_NAME[entry["type"]]
+    parent = home.get_children().type(index_page_for(model)).first().specific
+    type_fields = _type_fields(model, entry, "vi")
+    related = {name: type_fields.pop(name) for name in list(type_fields) if isinstance(type_fields[name], list)}
     groups = list(EthnicGroup.objects.filter(code__in=entry["ethnic_groups"]))
     province = Place.objects.get(code=entry["province"])
     media_vi, media_en, created = _create_media_blocks(entry, len(entry["slug"]) * 7, with_media)
@@ -270,14 +273,13 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
         licence=entry["licence"],
         attribution=entry["attribution"],
         access_level=entry["access"],
-        **_type_fields(entry, "vi"),
+        **type_fields,
     )
     page.ethnic_groups = groups
     page.places = [EntryPlace(place=province, name_as_recorded=entry["place_as_recorded"])]
     page.contributors = _contributors(entry)
-    if entry["type"] == "recording":
-        page.content_languages = list(Language.objects.filter(code__in=entry["content_languages"]))
-        page.translation_languages = list(Language.objects.filter(code__in=entry["translation_languages"]))
+    for name, values in related.items():
+        setattr(page, name, values)
     page.tags.add(*entry["tags"])
     parent.add_child(instance=page)
     _publish(page)
@@ -287,8 +289,9 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
     translation.summary = entry["summary_en"]
     translation.body = _paragraphs(entry["body_en"])
     translation.media = media_en
-    for name, value in _type_fields(entry, "en").items():
-        setattr(translation, name, value)
+    for name, value in _type_fields(model, entry, "en").items():
+        if name not in related:
+            setattr(translation, name, value)
     _publish(translation)
     return created
 

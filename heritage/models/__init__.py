@@ -1,5 +1,6 @@
 from .contributors import Contributor
 from .entries import (
+    ENTRY_TYPES,
     AccessLevel,
     ContributorRole,
     CustomPage,
@@ -22,6 +23,7 @@ from .site import (
 )
 
 __all__ = [
+    "ENTRY_TYPES",
     "AccessLevel",
     "Contributor",
     "ContributorRole",

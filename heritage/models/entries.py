@@ -121,6 +121,10 @@ class EntryPage(Page):
 
     is_creatable = False
     subpage_types: list[str] = []
+    # Each entry type shows its own facts on its page (beside the shared ones).
+    facts_template = ""
+    # Shown on an ethnic group's page when the group has no entry of this type.
+    none_for_group_message = ""
 
     search_fields = Page.search_fields + [
         index.SearchField("native_title", boost=3),
@@ -315,6 +319,8 @@ class FestivalPage(EntryPage):
     parent_page_types = ["heritage.FestivalIndexPage"]
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
+    facts_template = "heritage/facts/festival.html"
+    none_for_group_message = _("No festivals of this group have been published yet.")
     search_fields = EntryPage.search_fields + [index.SearchField("participants")]
     api_fields = EntryPage.api_fields + [
         APIField("lunar_date"),
@@ -356,6 +362,8 @@ class CustomPage(EntryPage):
     parent_page_types = ["heritage.CustomIndexPage"]
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
+    facts_template = "heritage/facts/custom.html"
+    none_for_group_message = _("No customs of this group have been published yet.")
     api_fields = EntryPage.api_fields + [APIField("category")]
     type_panels = [FieldPanel("category")]
 
@@ -399,6 +407,8 @@ class RecordingPage(EntryPage):
     parent_page_types = ["heritage.RecordingIndexPage"]
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
+    facts_template = "heritage/facts/recording.html"
+    none_for_group_message = _("No recordings of this group have been published yet.")
     search_fields = EntryPage.search_fields + [
         index.RelatedFields("content_languages", [index.SearchField("name_vi"), index.SearchField("name_en")]),
     ]
@@ -420,5 +430,9 @@ class RecordingPage(EntryPage):
         verbose_name_plural = _("language recordings")
 
 
-for entry_class in (FestivalPage, CustomPage, RecordingPage):
+# The entry types, in the order the site shows them: the one list that listings, group
+# pages, the demo and the editor read (see docs/content-model.md, "Adding an entry type").
+ENTRY_TYPES: tuple[type[EntryPage], ...] = (FestivalPage, CustomPage, RecordingPage)
+
+for entry_class in ENTRY_TYPES:
     entry_class.edit_handler = entry_class.build_edit_handler()

@@ -14,7 +14,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from heritage.models.entries import CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
+from heritage.models.entries import ENTRY_TYPES, CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
 
 ENTRIES_PER_PAGE = 20
@@ -37,13 +37,6 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "heritage.FestivalIndexPage",
-        "heritage.CustomIndexPage",
-        "heritage.RecordingIndexPage",
-        "heritage.EthnicGroupIndexPage",
-        "heritage.PlaceIndexPage",
-    ]
     max_count_per_parent = 1
 
     class Meta:
@@ -148,9 +141,14 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
             {
                 "page": self,
                 "group": group,
-                "festivals": entries.type(FestivalPage).specific(),
-                "customs": entries.type(CustomPage).specific(),
-                "recordings": entries.type(RecordingPage).specific(),
+                "sections": [
+                    (
+                        entry_type._meta.verbose_name_plural,
+                        entry_type.none_for_group_message,
+                        entries.type(entry_type).specific(),
+                    )
+                    for entry_type in ENTRY_TYPES
+                ],
             },
         )
 
@@ -210,3 +208,17 @@ class PlaceIndexPage(RoutablePageMixin, Page):
             if province is not None:
                 counts.setdefault(province.pk, set()).add(entry_place.entry_id)
         return {pk: len(ids) for pk, ids in counts.items()}
+
+
+def index_page_for(entry_type: type[EntryPage]) -> type[EntryIndexPage]:
+    """The listing page type that holds entries of `entry_type`."""
+    return next(index for index in EntryIndexPage.__subclasses__() if index.entry_model is entry_type)
+
+
+# The home page's sections: a listing per entry type, then browsing by group and place.
+SECTION_PAGE_TYPES: tuple[type[Page], ...] = (
+    *(index_page_for(entry_type) for entry_type in ENTRY_TYPES),
+    EthnicGroupIndexPage,
+    PlaceIndexPage,
+)
+HomePage.subpage_types = list(SECTION_PAGE_TYPES)

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 
 from wagtail.models import Locale, Page
 
+from heritage.models.site import SECTION_PAGE_TYPES
+
 register = template.Library()
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -327,18 +329,9 @@ def alternate_links(context) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def section_page(context, model_name: str):
     """This locale's section page of the given type, e.g. "EthnicGroupIndexPage"."""
-    allowed = {"FestivalIndexPage", "CustomIndexPage", "RecordingIndexPage", "EthnicGroupIndexPage", "PlaceIndexPage"}
-    if model_name not in allowed:
+    if model_name not in {section.__name__ for section in SECTION_PAGE_TYPES}:
         return None
     return _section_of_type(_cache(context), model_name, context)
-
-
-@register.filter
-def entry_kind(page) -> str:
-    """ "festival", "custom" or "recording": which type-specific facts an entry has."""
-    specific_class = getattr(page, "specific_class", None)
-    name = specific_class._meta.model_name if specific_class is not None else ""
-    return {"festivalpage": "festival", "custompage": "custom", "recordingpage": "recording"}.get(name, "")
 
 
 @register.filter

@@ -76,3 +76,32 @@ def test_an_index_cannot_be_moved_out_from_under_the_home_page():
     customs = CustomIndexPage.objects.get(locale__language_code="vi")
     assert not festivals.can_move_to(customs)
     assert not festivals.can_move_to(Page.get_first_root_node())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_each_entry_type_shows_its_own_facts_and_has_a_section_on_group_pages(client, language):
+    from django.utils import translation
+
+    from heritage.models import ENTRY_TYPES
+    from tests.heritage.helpers import soup
+
+    for entry_type in ENTRY_TYPES:
+        entry = entry_type.objects.live().filter(locale__language_code=language, access_level="public").first()
+        facts = soup(client.get(entry.url)).select_one("dl.facts").get_text(" ", strip=True)
+        own_facts = {
+            FestivalPage: lambda: entry.lunar_date or entry.participants,
+            CustomPage: lambda: entry.get_category_display(),
+            RecordingPage: lambda: entry.get_genre_display(),
+        }[entry_type]
+        with translation.override(language):
+            own_facts = str(own_facts())
+        assert own_facts and own_facts in facts, (entry_type, facts)
+
+        group = entry.ethnic_groups.first()
+        groups_page = EthnicGroupIndexPage.objects.get(locale=entry.locale)
+        page = soup(client.get(groups_page.url + groups_page.reverse_subpage("group_detail", args=[group.code])))
+        headings = [heading.get_text(strip=True) for heading in page.select("article section h2")]
+        with translation.override(language):
+            assert headings == [str(kind._meta.verbose_name_plural).capitalize() for kind in ENTRY_TYPES]
+        assert entry.title in page.get_text()
