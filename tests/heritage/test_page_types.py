@@ -78,6 +78,13 @@ def test_an_index_cannot_be_moved_out_from_under_the_home_page():
     assert not festivals.can_move_to(Page.get_first_root_node())
 
 
+OWN_FACT = {
+    FestivalPage: lambda entry: entry.lunar_date or entry.participants,
+    CustomPage: lambda entry: entry.get_category_display(),
+    RecordingPage: lambda entry: entry.get_genre_display(),
+}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_each_entry_type_shows_its_own_facts_and_has_a_section_on_group_pages(client, language):
@@ -89,13 +96,8 @@ def test_each_entry_type_shows_its_own_facts_and_has_a_section_on_group_pages(cl
     for entry_type in ENTRY_TYPES:
         entry = entry_type.objects.live().filter(locale__language_code=language, access_level="public").first()
         facts = soup(client.get(entry.url)).select_one("dl.facts").get_text(" ", strip=True)
-        own_facts = {
-            FestivalPage: lambda: entry.lunar_date or entry.participants,
-            CustomPage: lambda: entry.get_category_display(),
-            RecordingPage: lambda: entry.get_genre_display(),
-        }[entry_type]
         with translation.override(language):
-            own_facts = str(own_facts())
+            own_facts = str(OWN_FACT[entry_type](entry))
         assert own_facts and own_facts in facts, (entry_type, facts)
 
         group = entry.ethnic_groups.first()
