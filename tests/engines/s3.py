@@ -9,7 +9,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ class S3Server:
     access_key: str
     secret_key: str
     bucket: str
-    engine: Literal["minio", "moto"]
+    engine: Literal["minio"]
     region: str = "us-east-1"
 
     def client(self) -> Any:
@@ -143,42 +142,14 @@ def _running_minio(binary: Path, bucket: str) -> Iterator[S3Server]:
 
 
 @contextmanager
-def _running_moto(bucket: str, reason: str) -> Iterator[S3Server]:
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError as error:
-        raise RuntimeError(
-            f"MinIO could not be built and moto is not installed (pip install 'moto[server]'):\n{reason}"
-        ) from error
-    (port,) = _free_ports(1)
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
-    try:
-        server = S3Server(
-            endpoint_url=f"http://127.0.0.1:{port}",
-            access_key="testing",
-            secret_key="testing",
-            bucket=bucket,
-            engine="moto",
-        )
-        _create_bucket(server, time.monotonic() + START_TIMEOUT)
-        yield server
-    finally:
-        moto.stop()
-
-
-@contextmanager
 def running_s3(bucket: str = "heritage-test") -> Iterator[S3Server]:
     """Yield a fresh S3 server with an empty bucket; stop it and delete its files afterwards.
 
-    MinIO is built once by scripts/ensure-minio (a few minutes the first time, then cached). Only when it
-    cannot be built does this fall back to moto, with a warning; `S3Server.engine` says which one runs.
+    MinIO is built once by scripts/ensure-minio (a few minutes the first time, then cached). When it
+    cannot be built the tests fail: a stand-in that pretends to be S3 would hide the real store's behaviour.
     """
     binary, reason = _build_minio()
-    if binary is not None:
-        with _running_minio(binary, bucket) as server:
-            yield server
-        return
-    warnings.warn(f"MinIO could not be built, falling back to moto:\n{reason}", RuntimeWarning, stacklevel=2)
-    with _running_moto(bucket, reason) as server:
+    if binary is None:
+        raise RuntimeError(f"MinIO could not be built:\n{reason}")
+    with _running_minio(binary, bucket) as server:
         yield server
