@@ -29,6 +29,12 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before Wagtail's own, which accepts any restriction and page id.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        heritage_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
     path("", include(wagtail_urls)),

@@ -29,15 +29,14 @@ class OEmbedError(Exception):
 
 
 class UnknownURLError(OEmbedError):
-    """The spec's 404: no response for this URL (not ours, no entry, nothing to play)."""
+    """The spec's 404: no response for this URL (not ours, no entry, an entry that is not
+    public, nothing to play). One answer for all of them, so that it tells nothing about
+    entries a visitor may not see; the spec's 401 would."""
 
     status = 404
 
-
-class PrivateResourceError(OEmbedError):
-    """The spec's 401: the URL is a private resource (researchers only or restricted)."""
-
-    status = 401
+    def __init__(self) -> None:
+        super().__init__("no recording to embed at this address")
 
 
 class UnsupportedFormatError(OEmbedError):
@@ -100,25 +99,19 @@ def _our_hosts(request: HttpRequest) -> set[tuple[str, int]]:
 def find_target(url: str, request: HttpRequest) -> Target:
     """The recording that `url` points to: an entry page in any language, its permalink
     (/e/<key>/) or an embed address, on this archive's own host."""
-    parts = urlsplit(url)
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise UnknownURLError("not an address of this archive")
     try:
-        host = _host_port(parts.hostname, parts.port, parts.scheme)
-    except ValueError as error:  # a port that is not a number
-        raise UnknownURLError("not an address of this archive") from error
-    if host not in _our_hosts(request):
-        raise UnknownURLError("not an address of this archive")
+        parts = urlsplit(url)
+        host = _host_port(parts.hostname or "", parts.port, parts.scheme)
+    except ValueError as error:  # a malformed IPv6 address, a port that is not a number
+        raise UnknownURLError from error
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or host not in _our_hosts(request):
+        raise UnknownURLError
     query = QueryDict(parts.query)
     key, media_id, language = _entry_address(parts.path or "/", parts.hostname, host[1], query, request)
-    if not EntryPage.objects.live().filter(translation_key=key).exists():
-        raise UnknownURLError("no such entry")
     entry = entry_for_embedding(key, language)
-    if entry is None:
-        raise PrivateResourceError("this entry is not public")
-    item = find_item(entry, media_id)
+    item = find_item(entry, media_id) if entry is not None else None
     if item is None:
-        raise UnknownURLError("this entry has no recording ready to play")
+        raise UnknownURLError
     return Target(item, language, start_time(query.get("t")))
 
 
@@ -133,16 +126,16 @@ def _entry_address(
             try:
                 page = site.root_page.localized.specific.route(request, components).page
             except Http404 as error:
-                raise UnknownURLError("no such page") from error
+                raise UnknownURLError from error
         if not isinstance(page, EntryPage):
-            raise UnknownURLError("not an entry")
+            raise UnknownURLError
         return page.translation_key, None, language
     try:
         match = resolve(path)
     except Resolver404 as error:
-        raise UnknownURLError("no such page") from error
+        raise UnknownURLError from error
     if match.url_name not in ENTRY_ADDRESSES:
-        raise UnknownURLError("not an entry")
+        raise UnknownURLError
     requested = query.get("lang")
     return match.kwargs["key"], match.kwargs.get("media_id"), requested if requested in _languages() else None
 

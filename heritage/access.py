@@ -110,3 +110,10 @@ def _restricted_q(restrictions: QuerySet) -> Q:
 
 def user_may_view_page(user, page: Page) -> bool:
     return entry_level(page) in allowed_levels(user) and visible_to(Page.objects.filter(pk=page.pk), user).exists()
+
+
+def may_ask_to_sign_in(user, page: Page) -> bool:
+    """Whether a refusal of `page` may tell `user` that signing in could open it: only an
+    anonymous visitor, and only for a researchers-only entry. Every other refusal is the
+    same "not found" as for a page that does not exist."""
+    return not user.is_authenticated and entry_level(page) == AccessLevel.RESEARCHERS

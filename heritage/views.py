@@ -1,4 +1,5 @@
-"""Public views that are not pages: stable citation links and the health check."""
+"""Public views that are not pages: stable citation links, Wagtail's password form for the
+page it guards only, and the health check."""
 
 import time
 import uuid
@@ -13,22 +14,39 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from heritage.access import visible_to
+from wagtail import views as wagtail_views
+from wagtail.models import PageViewRestriction
+from wagtail.wagtail_hooks import require_wagtail_login
+
+from heritage.access import may_ask_to_sign_in, visible_to
 from heritage.models import EntryPage
 
 
 def entry_permalink(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    """`/e/<key>/`: the citable link of an entry, in whatever language the visitor reads."""
+    """`/e/<key>/`: the citable link of an entry, in whatever language the visitor reads.
+    An entry the visitor may not see is not found, as an unknown key; an anonymous visitor
+    of a researchers-only entry is asked to sign in, and comes back here."""
     translations = EntryPage.objects.filter(translation_key=key).select_related("locale")
     visible = visible_to(translations, request.user)
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     page = visible.filter(locale__language_code=language).first() or visible.first()
-    if page is None:
-        if translations.live().exists():
-            # Exists but not for this visitor: let Wagtail ask them to sign in.
-            return redirect(translations.live().first().url)
+    if page is not None:
+        return redirect(page.url)
+    hidden = translations.live().first()
+    if hidden is not None and may_ask_to_sign_in(request.user, hidden):
+        return require_wagtail_login(next=request.get_full_path())
+    raise Http404
+
+
+def authenticate_with_password(request: HttpRequest, page_view_restriction_id: int, page_id: int) -> HttpResponse:
+    """Wagtail's password form for a page, only for a password restriction on that very
+    page; any other pair of numbers is not found, so the form never names a page it does
+    not guard. (The archive restricts entries by group; see heritage/access.py.)"""
+    if not PageViewRestriction.objects.filter(
+        pk=page_view_restriction_id, page_id=page_id, restriction_type=PageViewRestriction.PASSWORD
+    ).exists():
         raise Http404
-    return redirect(page.url)
+    return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
 
 
 def _check_database() -> dict:

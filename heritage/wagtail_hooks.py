@@ -1,5 +1,4 @@
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -8,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail.wagtail_hooks import require_wagtail_login
 
-from heritage.access import apply_access_level, stricter, user_may_view_page
+from heritage.access import apply_access_level, may_ask_to_sign_in, stricter, user_may_view_page
 from heritage.files import document_access_response
 from heritage.models import Contributor, EntryPage, EthnicGroup, Language, Place
 
@@ -54,13 +53,13 @@ register_snippet(ReferenceDataGroup)
 
 @hooks.register("before_serve_page", order=-1)
 def check_entry_access(page: Page, request: HttpRequest, serve_args, serve_kwargs):
-    """Anonymous visitors of an entry they may not see are asked to sign in; a visitor
-    who is signed in but lacks the right gets a clear refusal."""
+    """A page the visitor may not see is not found, exactly as a page that does not exist,
+    except that anonymous visitors of a researchers-only entry are asked to sign in."""
     if user_may_view_page(request.user, page):
         return None
-    if not request.user.is_authenticated:
+    if may_ask_to_sign_in(request.user, page):
         return require_wagtail_login(next=request.get_full_path())
-    return TemplateResponse(request, "403.html", {"page": page}, status=403)
+    raise Http404
 
 
 def _apply_draft_access_level(request: HttpRequest, page: Page) -> None:

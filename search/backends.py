@@ -1,15 +1,21 @@
-"""The archive's search backends for a search node: modelsearch's Elasticsearch 8 and
-OpenSearch 2 backends with our analysis (search/analysis.py), an English copy of all text
-that queries also search, and a record of every change the node missed while it was down,
-for `manage.py catch_up_search_index`.
+"""The archive's search backends. Every one receives queries as plain words
+(search/plain_text.py), whichever route asked.
 
-Select one with `ELASTICSEARCH_URL` or `OPENSEARCH_URL`; settings then keep the database
-backend as a second, always-current index that searches fall back to."""
+For a search node: modelsearch's Elasticsearch 8 and OpenSearch 2 backends with our
+analysis (search/analysis.py), an English copy of all text that queries also search, and a
+record of every change the node missed while it was down, for
+`manage.py catch_up_search_index`. Select one with `ELASTICSEARCH_URL` or `OPENSEARCH_URL`;
+settings then keep the database backend as a second, always-current index that searches
+fall back to.
+
+Without a node: modelsearch's database backend for the database in use
+(`database_backend`)."""
 
 import logging
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import cache
 
 import elastic_transport
 import elasticsearch
@@ -18,12 +24,13 @@ import opensearchpy
 from django.conf import settings
 from django.db import models
 
-from modelsearch.backends import elasticsearch8, get_search_backend, opensearch2
+from modelsearch.backends import database, elasticsearch8, get_search_backend, opensearch2
 from modelsearch.backends.elasticsearchbase import ElasticsearchAutocompleteQueryCompilerImpl, Field
 from modelsearch.utils import deep_update
 
 from search.analysis import ENGLISH_TEXT, index_settings
 from search.facets import FACET_NAMES, entry_keys
+from search.plain_text import plain_query
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +219,27 @@ class _FallbackResults:
             return self._fallback(error).facet(field_name)
 
 
-class _ArchiveBackend:
+class _PlainQueries:
+    """The one door of every search and autocomplete into an index: the query goes in as
+    plain words."""
+
+    def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
+        return super()._search(query_compiler_class, plain_query(query), model_or_queryset, **kwargs)
+
+
+@cache
+def _with_plain_queries(backend_class: type) -> type:
+    return type(f"Plain{backend_class.__name__}", (_PlainQueries, backend_class), {})
+
+
+def database_backend(params: dict):
+    """modelsearch's database backend for the database in use (SQLite FTS, PostgreSQL,
+    MySQL or its plain fallback), receiving plain words."""
+    chosen = type(database.SearchBackend(params))
+    return _with_plain_queries(chosen)(params)
+
+
+class _ArchiveBackend(_PlainQueries):
     # The analyzers fold queries, so one query finds marked and unmarked text alike.
     folds_queries = True
 

@@ -17,13 +17,15 @@ from heritage.models import EntryPage, EthnicGroup
 from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
 from search.facets import build_facets, selected_filters
 from search.folding import fold
+from search.plain_text import plain_words
 from search.query import ResultPage, all_matches, result_page, suggestions
 from search.snippets import CueHit, cue_hits, highlight, snippet
 
-MAX_QUERY_LENGTH = 200
 MIN_AUTOCOMPLETE_LENGTH = 2
 AUTOCOMPLETE_SIZE = 8
 CSV_COLUMNS = ("title", "ethnic_groups", "places", "documented_on", "languages", "url", "licence")
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -56,7 +58,7 @@ def _results(entries: list[EntryPage], query: str) -> list[Result]:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = plain_words(request.GET.get("q", ""))
     selected = selected_filters(request.GET)
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
@@ -108,7 +110,7 @@ def _page_number(value: str | None) -> int:
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Suggestions as the visitor types: entry titles they may see, and ethnic groups by
     any of their names, with or without tone marks."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = plain_words(request.GET.get("q", ""))
     if len(query) < MIN_AUTOCOMPLETE_LENGTH:
         return JsonResponse({"query": query, "entries": [], "groups": []})
     entries = visible_entries(request, EntryPage, locale=Locale.get_active())
@@ -143,6 +145,12 @@ class _Echo:
         return value
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet shows rather than runs: a leading quote before a
+    formula's first character, as OWASP recommends."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _csv(ids: list[int]) -> StreamingHttpResponse:
     """The whole result set, one row per entry, in the visitor's language."""
     writer = csv.writer(_Echo())
@@ -156,17 +164,16 @@ def _csv(ids: list[int]) -> StreamingHttpResponse:
             for pk in chunk:
                 page = by_id[pk]
                 languages = page.content_languages.all() if hasattr(page, "content_languages") else []
-                yield writer.writerow(
-                    [
-                        page.title,
-                        "; ".join(group.name for group in page.ethnic_groups.all()),
-                        "; ".join(str(place) for place in page.places.all()),
-                        page.documented_on.isoformat() if page.documented_on else "",
-                        "; ".join(language.name for language in languages),
-                        page.get_permalink(),
-                        page.get_licence_display(),
-                    ]
-                )
+                row = [
+                    page.title,
+                    "; ".join(group.name for group in page.ethnic_groups.all()),
+                    "; ".join(str(place) for place in page.places.all()),
+                    page.documented_on.isoformat() if page.documented_on else "",
+                    "; ".join(language.name for language in languages),
+                    page.get_permalink(),
+                    str(page.get_licence_display()),
+                ]
+                yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="heritage-search-results.csv"'

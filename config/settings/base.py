@@ -189,7 +189,7 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="heritage_")
 SEARCH_TIMEOUT_SECONDS = env.int("SEARCH_TIMEOUT_SECONDS", default=5)
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database_backend"}}
 if ELASTICSEARCH_URL or OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
@@ -202,7 +202,7 @@ if ELASTICSEARCH_URL or OPENSEARCH_URL:
             # Rebuilds fill a new index and swap an alias, so search never goes empty.
             "ATOMIC_REBUILD": True,
         },
-        "fallback": {"BACKEND": "modelsearch.backends.database"},
+        "fallback": {"BACKEND": "search.backends.database_backend"},
     }
 
 # Wagtail

@@ -144,7 +144,7 @@ def test_a_school_page_embeds_a_recording_that_plays_with_its_captions(archive, 
 def test_a_restricted_entry_does_not_embed(archive, school, new_tab):
     entry = archive.entries_where(lambda entry: entry["access"] == "restricted")[0]
     status, _answer = oembed(archive, archive.url(entry["url"]))
-    assert status == 401
+    assert status == 404
     key = entry_key(archive, entry)
     tab = new_tab(SMALL_PHONE)
     page = tab.page

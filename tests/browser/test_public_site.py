@@ -141,7 +141,7 @@ def test_public_media_plays_from_each_rendition(archive, phone_tab, kind, source
 
 
 @pytest.mark.parametrize("level", ["restricted", "researchers"])
-def test_non_public_entry_is_hidden_and_asks_to_sign_in(archive, phone_tab, level):
+def test_non_public_entry_is_hidden_and_refused(archive, phone_tab, level):
     page = phone_tab.page
     hidden = archive.entries_where(lambda entry: entry["access"] == level)
     assert hidden, f"The demo content has no {level} entry"
@@ -158,14 +158,22 @@ def test_non_public_entry_is_hidden_and_asks_to_sign_in(archive, phone_tab, leve
         assert entry["title"] not in page.locator("body").inner_text(), f"{path} shows the {level} entry's title"
     phone_tab.shoot(f"{level}-section-without-entry")
 
-    # Opening it anonymously leads to a sign-in form, not to the content.
-    assert archive.status_of(entry["url"]) == 302
-    page.goto(archive.url(entry["url"]))
-    assert "login" in page.url, f"{entry['url']} was not sent to a login form but to {page.url}"
-    expect(page.locator('input[type="password"]')).to_be_visible()
-    assert entry["title"] not in page.locator("body").inner_text()
-    assert not page.locator("audio, video").count()
-    phone_tab.shoot(f"{level}-login")
+    if level == "restricted":
+        # Opening it anonymously finds nothing, exactly as an address where no page is.
+        assert archive.status_of(entry["url"]) == 404
+        page.goto(archive.url(entry["url"]))
+        assert entry["title"] not in page.locator("body").inner_text()
+        assert not page.locator("audio, video").count()
+        phone_tab.shoot(f"{level}-not-found")
+    else:
+        # Opening it anonymously leads to a sign-in form, not to the content.
+        assert archive.status_of(entry["url"]) == 302
+        page.goto(archive.url(entry["url"]))
+        assert "login" in page.url, f"{entry['url']} was not sent to a login form but to {page.url}"
+        expect(page.locator('input[type="password"]')).to_be_visible()
+        assert entry["title"] not in page.locator("body").inner_text()
+        assert not page.locator("audio, video").count()
+        phone_tab.shoot(f"{level}-login")
 
     # Nor are its files served.
     for media in entry["media"]:

@@ -194,18 +194,52 @@ def test_a_media_id_of_another_entry_is_not_found(client, video_entry, audio_ent
     assert ask(client, url).status_code == 404
 
 
-def test_entries_that_are_not_public_are_refused_as_private(client, hidden_entry):
+def test_entries_that_are_not_public_answer_exactly_as_unknown_ones(client, hidden_entry, video_entry):
+    """The spec's 401 would tell that an entry exists; the answer is the unknown address's 404."""
     english = english_of(hidden_entry)
-    for url in (hidden_entry.full_url, english.full_url, hidden_entry.get_permalink()):
-        for answer_format in ("json", "xml"):
+    unknown_page = hidden_entry.full_url.rstrip("/") + "-khong-co/"
+    unknown_key = f"{BASE}/e/00000000-0000-0000-0000-000000000000/"
+    for answer_format in ("json", "xml"):
+        expected = ask(client, unknown_key, format=answer_format)
+        assert expected.status_code == 404
+        assert ask(client, unknown_page, format=answer_format).content == expected.content
+        for url in (hidden_entry.full_url, english.full_url, hidden_entry.get_permalink()):
             response = ask(client, url, format=answer_format)
-            assert response.status_code == 401, (url, answer_format)
-            assert hidden_entry.title.encode() not in response.content
+            assert response.status_code == 404, (url, answer_format)
+            assert response.content == expected.content
+            assert response["Content-Type"] == expected["Content-Type"]
+    # Positive control: a public entry is answered.
+    assert answer(client, video_entry.full_url)["title"] == video_entry.title
 
 
-def test_signing_in_does_not_open_private_entries_to_embedding(client, officer, hidden_entry):
+def test_signing_in_does_not_open_private_entries_to_embedding(client, officer, hidden_entry, video_entry):
     client.force_login(officer)
-    assert ask(client, hidden_entry.full_url).status_code == 401
+    assert ask(client, hidden_entry.full_url).status_code == 404
+    assert answer(client, video_entry.full_url)["title"] == video_entry.title
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/",
+        "http://[::1]:99999/",
+        "https://[fe80::1%eth0]/",
+        "http://[zz]/",
+        "http://testserver:abc/",
+        "http://testserver:-1/",
+        "http://\x00/",
+        "//[::1/",
+    ],
+)
+def test_malformed_addresses_are_not_found(client, url):
+    response = ask(client, url)
+    assert response.status_code == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_reported_ipv6_address_is_not_found(client, video_entry):
+    assert client.get("/oembed/?url=http://%5B::1/").status_code == 404
+    assert answer(client, f"http://testserver{urlsplit(video_entry.full_url).path}")["title"] == video_entry.title
 
 
 def test_the_site_host_and_the_requested_host_are_both_ours(client, video_entry):

@@ -153,6 +153,17 @@ def test_unknown_entries_media_and_entries_without_media_are_not_available(clien
         assert page(response).find(class_="embed-title")
 
 
+def test_a_hidden_entry_answers_exactly_as_an_unknown_one(client, hidden_entry, video_entry):
+    unknown = "00000000-0000-0000-0000-000000000000"
+    media = hidden_entry.audio_video_blocks[0].value["media"]
+    for suffix in ("", f"{media.pk}/", "?lang=en"):
+        hidden = client.get(embed_path(hidden_entry) + suffix)
+        expected = client.get(f"/embed/{unknown}/" + suffix)
+        assert hidden.status_code == expected.status_code == 404
+        assert hidden.content == expected.content
+    assert client.get(embed_path(video_entry)).status_code == 200
+
+
 def test_only_embed_pages_may_be_framed_by_other_sites(client, video_entry):
     embed = client.get(embed_path(video_entry))
     assert policy(embed)["frame-ancestors"] == ["*"]

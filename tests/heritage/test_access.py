@@ -41,6 +41,25 @@ def login_redirect(response):
     return response.status_code == 302 and "login" in response["Location"]
 
 
+def unknown_twin(url: str) -> str:
+    """An address shaped like `url` where no page is."""
+    return url.rstrip("/") + "-khong-co-trang-nay/"
+
+
+def assert_same_as_unknown_page(client, url: str, response) -> None:
+    """`response` for `url` is the 404 an address without a page gets: same status, and the
+    same body once each response's own address is left out."""
+    twin = client.get(unknown_twin(url))
+    assert twin.status_code == 404
+    assert response.status_code == 404, (url, response.status_code)
+
+    def without_address(body: bytes, address: str) -> str:
+        tail = address.split("/", 2)[2]  # the path after the language prefix
+        return body.decode().replace(tail, "…")
+
+    assert without_address(response.content, url) == without_address(twin.content, unknown_twin(url))
+
+
 def image_blocks(entry):
     return [block.value["image"] for block in entry.media if block.block_type == "image"]
 
@@ -71,12 +90,34 @@ def test_public_entries_are_open_to_anonymous_visitors(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["vi", "en"])
-@pytest.mark.parametrize("level", [AccessLevel.RESEARCHERS, AccessLevel.RESTRICTED])
-def test_anonymous_visitors_are_sent_to_sign_in(client, language, level):
-    entry = EntryPage.objects.get(access_level=level, locale__language_code=language)
+def test_anonymous_visitors_are_asked_to_sign_in_for_researcher_only_entries(client, language):
+    entry = EntryPage.objects.get(access_level=AccessLevel.RESEARCHERS, locale__language_code=language)
     response = client.get(entry.url)
     assert login_redirect(response)
     assert entry.title not in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_restricted_entries_are_not_found_by_anyone_outside_their_groups(client, researcher, language):
+    entry = EntryPage.objects.get(access_level=AccessLevel.RESTRICTED, locale__language_code=language)
+    for user in (None, researcher):
+        if user:
+            client.force_login(user)
+        response = client.get(entry.url)
+        assert_same_as_unknown_page(client, entry.url, response)
+        assert entry.title not in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_signed_in_visitors_outside_the_groups_are_not_told_a_researcher_entry_exists(
+    client, django_user_model, language
+):
+    entry = EntryPage.objects.get(access_level=AccessLevel.RESEARCHERS, locale__language_code=language)
+    client.force_login(django_user_model.objects.create_user("khach", "khach@example.org", "a-long-Passphrase-42"))
+    assert_same_as_unknown_page(client, entry.url, client.get(entry.url))
+    assert client.get(public_entries(language).first().url).status_code == 200
 
 
 @pytest.mark.django_db
@@ -90,7 +131,7 @@ def test_researcher_sees_researcher_only_entries_but_not_restricted_ones(client,
 
     closed = EntryPage.objects.get(access_level=AccessLevel.RESTRICTED, locale__language_code=language)
     response = client.get(closed.url)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert closed.title not in page_text(response)
 
 
@@ -308,8 +349,8 @@ def test_publishing_a_restriction_applies_to_the_english_translation(client):
 
     publish_with_access(entry, AccessLevel.RESTRICTED)
 
-    assert login_redirect(client.get(entry.url))
-    assert login_redirect(client.get(english.url))
+    assert client.get(entry.url).status_code == 404
+    assert client.get(english.url).status_code == 404
     assert english.title not in page_text(client.get(english.get_parent().url))
 
 
@@ -317,8 +358,8 @@ def test_publishing_a_restriction_applies_to_the_english_translation(client):
 def test_loosening_one_translation_keeps_the_stricter_level_until_both_agree(client, restricted_entry_en):
     vietnamese = restricted_entry_en.get_translation(Locale.objects.get(language_code="vi"))
     publish_with_access(vietnamese, AccessLevel.PUBLIC)
-    assert login_redirect(client.get(vietnamese.url))
-    assert login_redirect(client.get(restricted_entry_en.url))
+    assert client.get(vietnamese.url).status_code == 404
+    assert client.get(restricted_entry_en.url).status_code == 404
 
     publish_with_access(restricted_entry_en, AccessLevel.PUBLIC)
     assert client.get(vietnamese.url).status_code == 200
@@ -343,8 +384,8 @@ def test_a_draft_that_tightens_access_applies_at_once(client, officer):
     entry.refresh_from_db()
     assert entry.access_level == AccessLevel.PUBLIC  # the live version is unchanged...
     assert entry.has_unpublished_changes
-    assert login_redirect(client.get(entry.url))  # ...but already closed
-    assert login_redirect(client.get(english.url))
+    assert client.get(entry.url).status_code == 404  # ...but already closed
+    assert client.get(english.url).status_code == 404
     assert entry.title not in page_text(client.get(entry.get_parent().url))
 
 
@@ -356,4 +397,91 @@ def test_a_draft_that_loosens_access_waits_for_publication(client, officer, rest
     request.user = officer
     for hook in hooks.get_hooks("after_edit_page"):
         hook(request, restricted_entry)
-    assert login_redirect(client.get(restricted_entry.url))
+    assert client.get(restricted_entry.url).status_code == 404
+
+
+# Refusals look alike ------------------------------------------------------------------------------
+
+UNKNOWN_KEY = "00000000-0000-0000-0000-000000000000"
+
+
+def assert_alike(response, address: str, expected, expected_address: str) -> None:
+    """Both 404, with the same body once each response's own address (or number) is left out."""
+    assert expected.status_code == 404
+    assert response.status_code == 404, (address, response.status_code)
+    assert response.content.decode().replace(address, "…") == expected.content.decode().replace(expected_address, "…")
+
+
+@pytest.mark.django_db
+def test_the_permalink_of_a_restricted_entry_is_not_found_like_an_unknown_key(client, researcher, restricted_entry):
+    unknown = client.get(f"/e/{UNKNOWN_KEY}/", follow=True)
+    for user in (None, researcher):
+        if user:
+            client.force_login(user)
+        response = client.get(f"/e/{restricted_entry.translation_key}/", follow=True)
+        assert_alike(response, str(restricted_entry.translation_key), unknown, UNKNOWN_KEY)
+        assert restricted_entry.slug not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_permalink_of_a_researcher_entry_asks_to_sign_in_without_naming_it(client, researcher, researchers_entry):
+    permalink = f"/e/{researchers_entry.translation_key}/"
+    response = client.get(permalink)
+    assert login_redirect(response)
+    assert researchers_entry.slug not in response["Location"]
+    client.force_login(researcher)
+    assert client.get(permalink)["Location"] == researchers_entry.url
+
+
+@pytest.mark.django_db
+def test_the_permalink_of_a_public_entry_still_leads_to_it(client):
+    entry = public_entries("vi").first()
+    response = client.get(f"/e/{entry.translation_key}/", headers={"accept-language": "vi"})
+    assert response.status_code == 302
+    assert response["Location"] == entry.url
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_hidden_entry_as_an_unknown_id(client):
+    unknown = client.get("/api/v2/pages/999999/", follow=True)
+    for entry in EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC):
+        response = client.get(f"/api/v2/pages/{entry.pk}/", follow=True)
+        assert_alike(response, f"/{entry.pk}/", unknown, "/999999/")
+    public = public_entries("vi").first()
+    assert client.get(f"/api/v2/pages/{public.pk}/").json()["title"] == public.title
+
+
+def password_view(restriction_id: int, page_id: int, language: str = "vi") -> str:
+    return f"/{language}/_util/authenticate_with_password/{restriction_id}/{page_id}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_password_view_names_no_page_it_does_not_guard(client, language):
+    from wagtail.models import PageViewRestriction
+
+    unknown = client.get(password_view(999999, 999999, language))
+    hidden = EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC)
+    restriction_ids = list(PageViewRestriction.objects.values_list("pk", flat=True))
+    assert restriction_ids
+    for entry in hidden:
+        own = PageViewRestriction.objects.get(page=entry).pk
+        for restriction_id in {own, restriction_ids[0], 999999}:
+            response = client.get(password_view(restriction_id, entry.pk, language))
+            assert_alike(response, f"/{restriction_id}/{entry.pk}/", unknown, "/999999/999999/")
+            assert entry.slug not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_password_view_still_serves_a_password_restriction_on_its_page(client):
+    from wagtail.models import PageViewRestriction
+
+    page = EthnicGroupIndexPage.objects.get(locale__language_code="vi")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau-thu"
+    )
+    response = client.get(password_view(restriction.pk, page.pk))
+    assert response.status_code == 200
+    assert 'name="password"' in response.content.decode()
+    other = public_entries("vi").first()
+    assert client.get(password_view(restriction.pk, other.pk)).status_code == 404
