@@ -18,6 +18,7 @@ class HeritageConfig(AppConfig):
     verbose_name = _("Heritage archive")
 
     def ready(self) -> None:
-        from . import signal_handlers  # noqa: F401
+        # Publishing needs a reviewer: the guard on saving, and Localize's update view.
+        from . import publishing, signal_handlers, translations  # noqa: F401
 
         post_migrate.connect(index_reference_data_after_loading, sender=self)
