@@ -76,6 +76,7 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: 429 Too Many Requests, a page saying when to try again."""
     # None when the lock lifted between the refusal and this page.
     until = AxesProxyHandler.get_implementation().locked_until(request, credentials) or timezone.now()
-    response = render(request, "lockout.html", {"until": until}, status=429)
-    response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    response = render(request, "lockout.html", {"until": until, "minutes": math.ceil(seconds / 60)}, status=429)
+    response["Retry-After"] = str(seconds)
     return response

@@ -4,6 +4,7 @@ the lockout page."""
 
 import base64
 import ipaddress
+import math
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -265,4 +266,6 @@ def test_the_lockout_page_is_in_the_site_design_and_says_when_to_try_again(accou
     retry_after = int(response["Retry-After"])
     expected = (until - timezone.now()).total_seconds()
     assert expected - 5 <= retry_after <= expected + 5
+    wait = {"vi": "{} phút", "en": "{} minutes"}[language].format(math.ceil(retry_after / 60))
+    assert wait in page.main.get_text()
     assert PASSWORD not in response.content.decode()
