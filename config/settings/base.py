@@ -1,6 +1,7 @@
 """Settings shared by every environment: safe by default, machine-specific values from
 the environment (see README and .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -285,11 +286,21 @@ if AWS_STORAGE_BUCKET_NAME and env.str("AWS_S3_ENDPOINT_URL", default=""):
     for directive in ("img-src", "media-src", "connect-src"):
         CONTENT_SECURITY_POLICY["DIRECTIVES"][directive].append(env.str("AWS_S3_ENDPOINT_URL"))
 
+# Login throttling (heritage/login_throttling.py): failures within the cool-off are counted
+# per account whatever the address, and per address across accounts, each with its limit.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# A refused attempt during a lock is not counted, so the lock ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_HANDLER = "heritage.login_throttling.ThrottlingHandler"
+AXES_LOCKOUT_CALLABLE = "heritage.login_throttling.lockout_response"
+# Reverse proxies in front of the archive, each appending to X-Forwarded-For; 0 trusts the
+# header not at all (heritage/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "heritage.client_address.client_address"
 
 LOGGING = {
     "version": 1,
@@ -301,3 +312,5 @@ LOGGING = {
 
 # Access to the archive's own worker heartbeat for /healthz.
 WORKER_HEARTBEAT_MAX_AGE = 120
+# A bearer token that shows /healthz's details to monitoring (staff see them signed in).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
