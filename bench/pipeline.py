@@ -462,7 +462,7 @@ def whole_job(clip: Path, output_dir: Path) -> dict:
     transcoder.run, transcoder.probe = timed_run, timed_probe
     with MemoryWatch() as memory:
         started = time.perf_counter()
-        probe = intake.inspect_original(clip, clip.name, "video", intake.Limits.from_settings())
+        probe = intake.inspect_original(clip, clip.name, intake.Limits.from_settings())
         inspected = time.perf_counter()
         outputs = renditions.make_renditions(clip, probe, "video", output_dir, lambda fraction: None)
         finished = time.perf_counter()
@@ -783,7 +783,7 @@ def main() -> None:
         clip = work / CLIP_NAME
         print(f"making the {options.seconds} s clip", file=sys.stderr, flush=True)
         make_clip(clip, options.seconds)
-        probe = intake.inspect_original(clip, clip.name, "video", intake.Limits.from_settings())
+        probe = intake.inspect_original(clip, clip.name, intake.Limits.from_settings())
         comparison = compare(clip, probe, work, options.rounds)
         jobs = []
         job_timeout = 4 * renditions.run_timeout(probe.duration or CLIP_SECONDS)

@@ -16,7 +16,6 @@ MESSAGES = {
     ),
     "container_not_allowed": _("Files ending in “%(extension)s” are not accepted."),
     "codec_not_allowed": _("The %(kind)s is encoded as %(codec)s, which the archive does not accept."),
-    "no_video": _("This file has no picture. Upload it as audio."),
     "no_audio": _("This file has no sound track."),
     "too_long": _("The recording lasts %(duration)s; the longest accepted is %(limit)s."),
     "unknown_duration": _("The length of the recording cannot be read; the file may be damaged."),
@@ -24,6 +23,7 @@ MESSAGES = {
         "The picture is %(width)s × %(height)s pixels; pictures may have at most %(limit)s pixels in all."
     ),
     "too_many_channels": _("The sound has %(channels)s channels; the most accepted is %(limit)s."),
+    "too_many_streams": _("The file holds %(streams)s streams (tracks); the most accepted is %(limit)s."),
     "image_too_large": _("The image declares %(pixels)s pixels; the largest accepted is %(limit)s."),
     "image_unreadable": _("This is not an image the archive can read."),
     "timed_out": _("Preparing the file took longer than allowed (%(seconds)s s). It may be damaged; try again."),

@@ -1,12 +1,15 @@
 """Checks an original must pass before anything is transcoded: its size, what its bytes
-really are, which containers and codecs it uses, and limits on length, picture size and
-channels. Images are checked with Pillow, its decompression-bomb warning made an error."""
+really are, which containers and codecs it uses, and limits on streams, length, picture
+size and channels. What it holds, not the form it came through, makes it audio or video.
+Images are checked with Pillow, its decompression-bomb warning made an error."""
 
+import hashlib
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from django.conf import settings
 
@@ -82,6 +85,7 @@ TEXT_PREFIXES = (b"#EXTM3U", b"ffconcat", b"#EXTINF", b"<?xml", b"<!DOCTYPE", b"
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int
+    max_streams: int
     max_duration_seconds: float
     max_pixels: int
     max_channels: int
@@ -91,6 +95,7 @@ class Limits:
     def from_settings(cls) -> "Limits":
         return cls(
             max_bytes=settings.MAX_MEDIA_UPLOAD_MB * 1024 * 1024,
+            max_streams=settings.MEDIA_MAX_STREAMS,
             max_duration_seconds=settings.MEDIA_MAX_DURATION_SECONDS,
             max_pixels=settings.MEDIA_MAX_PIXELS,
             max_channels=settings.MEDIA_MAX_CHANNELS,
@@ -102,7 +107,7 @@ def extension_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def inspect_original(path: Path, claimed_name: str, media_type: str, limits: Limits) -> transcoder.ProbeResult:
+def inspect_original(path: Path, claimed_name: str, limits: Limits) -> transcoder.ProbeResult:
     """What the original is, or MediaRejectedError saying why it is refused."""
     size = path.stat().st_size
     if size == 0:
@@ -130,8 +135,43 @@ def inspect_original(path: Path, claimed_name: str, media_type: str, limits: Lim
     if not set(result.format_names) & set(expected_formats):
         raise MediaRejectedError("type_mismatch", extension=extension, container=format_label(result.format_names))
     _check_limits(result, limits)
-    _check_codecs(result, media_type)
+    _check_codecs(result)
     return result
+
+
+def media_type_of(result: transcoder.ProbeResult) -> str:
+    """ "video" when the original has a moving picture, else "audio" (an MP4 of a voice memo,
+    an MP3 with a cover picture)."""
+    return "video" if result.video_streams else "audio"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed `inspect_original`, with its checksum."""
+
+    probe: transcoder.ProbeResult
+    sha256: str
+    size: int
+
+    @property
+    def media_type(self) -> str:
+        return media_type_of(self.probe)
+
+
+def inspect_upload(uploaded, limits: Limits) -> CheckedUpload:
+    """`inspect_original` for a file still in the upload form (in memory or in a temporary
+    file), hashed on the way."""
+    digest = hashlib.sha256()
+    with tempfile.TemporaryDirectory(prefix="heritage-upload-") as work:
+        path = Path(work) / f"upload.{extension_of(uploaded.name) or 'bin'}"
+        uploaded.seek(0)
+        with path.open("wb") as copy:
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+                copy.write(chunk)
+        uploaded.seek(0)
+        probe = inspect_original(path, uploaded.name, limits)
+    return CheckedUpload(probe=probe, sha256=digest.hexdigest(), size=uploaded.size)
 
 
 def format_label(format_names: tuple[str, ...]) -> str:
@@ -143,6 +183,9 @@ def format_label(format_names: tuple[str, ...]) -> str:
 
 
 def _check_limits(result: transcoder.ProbeResult, limits: Limits) -> None:
+    # Every stream costs a demuxer and decoder slot when the file is opened.
+    if len(result.streams) > limits.max_streams:
+        raise MediaRejectedError("too_many_streams", streams=len(result.streams), limit=limits.max_streams)
     for stream in result.video_streams:
         if stream.width and stream.height and stream.width * stream.height > limits.max_pixels:
             raise MediaRejectedError(
@@ -157,7 +200,7 @@ def _check_limits(result: transcoder.ProbeResult, limits: Limits) -> None:
         raise MediaRejectedError("too_long", duration=result.duration, limit_seconds=limits.max_duration_seconds)
 
 
-def _check_codecs(result: transcoder.ProbeResult, media_type: str) -> None:
+def _check_codecs(result: transcoder.ProbeResult) -> None:
     for stream in result.streams:
         if stream.kind in IGNORED_STREAM_KINDS:
             continue
@@ -166,14 +209,13 @@ def _check_codecs(result: transcoder.ProbeResult, media_type: str) -> None:
         allowed = VIDEO_CODECS if stream.kind == "video" else AUDIO_CODECS if stream.kind == "audio" else frozenset()
         if stream.codec not in allowed:
             raise MediaRejectedError("codec_not_allowed", kind=stream.kind, codec=stream.codec)
-    if media_type == "video" and not result.video_streams:
-        raise MediaRejectedError("no_video")
-    if media_type == "audio" and not result.audio_streams:
+    if not result.video_streams and not result.audio_streams:
         raise MediaRejectedError("no_audio")
 
 
 def check_image(file) -> tuple[int, int]:
-    """The size of an uploaded image, refusing images whose declared size is a bomb."""
+    """The size of an uploaded image, refusing images whose declared size is a bomb and
+    images whose data does not decode to the end (broken, truncated)."""
     limit = Image.MAX_IMAGE_PIXELS
     position = file.tell() if hasattr(file, "tell") else 0
     try:
@@ -181,9 +223,12 @@ def check_image(file) -> tuple[int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 width, height = image.size
+                # JPEGs decode at an eighth of their size here: enough to read every block.
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise MediaRejectedError("image_too_large", pixels=_declared_pixels(error), limit=limit) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except Exception as error:  # any Pillow error on untrusted bytes means unreadable
         raise MediaRejectedError("image_unreadable") from error
     finally:
         if hasattr(file, "seek"):

@@ -65,11 +65,11 @@ def process(asset_id: int) -> str:
             original = work_dir / f"original.{intake.extension_of(asset.file.name) or 'bin'}"
             digest, size = _fetch_original(asset, original)
             _check_fixity(asset, digest, size)
-            probe = intake.inspect_original(original, asset.file.name, asset.type, intake.Limits.from_settings())
-            _record_probe(asset, attempt, probe)
+            probe = intake.inspect_original(original, asset.file.name, intake.Limits.from_settings())
+            media_type = _record_probe(asset, attempt, probe)
             output_dir = work_dir / "output"
             output_dir.mkdir()
-            outputs = make_renditions(original, probe, asset.type, output_dir, reporter)
+            outputs = make_renditions(original, probe, media_type, output_dir, reporter)
             stored = upload_folder(output_dir, folder)
             if not publish(asset, attempt, outputs, stored):
                 delete_folder(folder)
@@ -124,13 +124,18 @@ def _check_fixity(asset: MediaAsset, digest: str, size: int) -> None:
     MediaAsset.objects.filter(pk=asset.pk).update(sha256=digest, size_bytes=size)
 
 
-def _record_probe(asset: MediaAsset, attempt: str, probe) -> None:
-    picture = probe.video_streams[0] if probe.video_streams else None
-    fields = {"technical_metadata": probe.as_metadata(), "duration": probe.duration}
-    if picture is not None and asset.type == "video":
+def _record_probe(asset: MediaAsset, attempt: str, probe) -> str:
+    """Store what the probe found, the asset's type included; returns that type."""
+    media_type = intake.media_type_of(probe)
+    fields = {"technical_metadata": probe.as_metadata(), "duration": probe.duration, "type": media_type}
+    if media_type == "video":
+        picture = probe.video_streams[0]
         size = (picture.width, picture.height)
         fields["width"], fields["height"] = size[::-1] if abs(picture.rotation) % 180 == 90 else size
+    else:
+        fields["width"] = fields["height"] = None
     MediaAsset.objects.filter(pk=asset.pk, attempt=attempt).update(**fields)
+    return media_type
 
 
 def _fail(asset_id: int, attempt: str, code: str, params: dict) -> None:

@@ -236,6 +236,7 @@ MAX_MEDIA_UPLOAD_MB = env.int("MAX_MEDIA_UPLOAD_MB", default=2048)
 MEDIA_MAX_DURATION_SECONDS = env.float("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)
 MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=7680 * 4320)
 MEDIA_MAX_CHANNELS = env.int("MEDIA_MAX_CHANNELS", default=8)
+MEDIA_MAX_STREAMS = env.int("MEDIA_MAX_STREAMS", default=16)
 MEDIA_PROBE_TIMEOUT_SECONDS = env.float("MEDIA_PROBE_TIMEOUT_SECONDS", default=30)
 # Each ffmpeg run may take base + per_second × the recording's length.
 MEDIA_TIMEOUT_BASE_SECONDS = env.float("MEDIA_TIMEOUT_BASE_SECONDS", default=120)

@@ -360,3 +360,36 @@ def make_long_audio(folder: Path, seconds: float, name: str = "long.m4a") -> Pat
     (WAV: 16 kB per second).
     """
     return _make_audio(folder / name, seconds, 8000, "16k", noise=False)
+
+
+def make_audio_only(folder: Path, name: str, seconds: float = 2) -> Path:
+    """A recording with sound and no picture in a container usually used for video (.mp4, .mov, .mkv, .webm).
+
+    Not broken: phones and recorders save voice memos this way. AAC in MP4/MOV/MKV, Opus in WebM (the only audio
+    codecs WebM allows besides Vorbis). The content, not the extension, says it is audio.
+    """
+    codec = ["-c:a", "libopus", "-b:a", "32k"] if name.lower().endswith(".webm") else ["-c:a", "aac", "-b:a", "48k"]
+    path = folder / name
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={seconds}", "-ac", "1", *codec, str(path)
+    )  # fmt: skip
+    return path
+
+
+def make_many_streams(folder: Path, audio_tracks: int = 120, name: str = "tracks.mkv") -> Path:
+    """One second of video with ``audio_tracks`` copies of the same tone as separate audio streams.
+
+    Every stream is valid; only their number is absurd. Each one costs a decoder (and memory) when the file is
+    opened, so a pipeline must count streams from the probe before it decodes anything.
+    """
+    maps: list[str] = []
+    for _ in range(audio_tracks):
+        maps += ["-map", "1:a"]
+    path = folder / name
+    _ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=1",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=1",
+        "-map", "0:v", *maps,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", str(path),
+    )  # fmt: skip
+    return path

@@ -108,13 +108,6 @@ BAD_FILES = [
         "too_many_channels",
         "40 channels",
     ),
-    (
-        "audio sent as video",
-        lambda folder, url: sample_files.make_audio(folder, seconds=2),
-        "video",
-        "no_video",
-        "no picture",
-    ),
 ]
 
 
@@ -178,7 +171,7 @@ def test_an_image_with_a_huge_declared_size_is_refused(admin_client, tmp_path):
     with path.open("rb") as handle:
         response = admin_client.post("/admin/images/add/", {"title": "bomb", "file": handle, "collection": 1})
     assert response.status_code == 200
-    assert "120000000" in response.content.decode()
+    assert "120 000 000" in response.content.decode()
     assert not get_image_model().objects.filter(title="bomb").exists()
 
 
