@@ -19,7 +19,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from heritage.access import AccessLevel
 from heritage.client_address import client_address
+from heritage.models import EntryPage
 from tests.heritage.helpers import soup
 
 ADMIN_LOGIN = "/admin/login/"
@@ -125,13 +127,18 @@ def test_fewer_failures_than_the_limit_do_not_lock(accounts):
 
 
 @pytest.mark.django_db
-def test_password_guesses_through_the_api_basic_authentication_count_too(accounts):
-    """The API accepts HTTP Basic credentials (Django REST framework's default): a second
-    place to guess passwords, counted against the same account."""
-    guess = "Basic " + base64.b64encode(b"officer:wrong").decode()
-    for _ in range(PER_ACCOUNT):
-        assert Client().get("/api/v2/pages/", HTTP_AUTHORIZATION=guess, REMOTE_ADDR=ATTACKER).status_code in (401, 403)
-    assert locked(sign_in("officer", PASSWORD, address="198.51.100.30"))
+def test_the_api_takes_no_password_so_it_is_no_door_for_guessing(accounts):
+    """The API is read-only open data: HTTP Basic credentials are ignored, right or wrong,
+    so it cannot be used to test passwords, and a signed-in session still works there."""
+    officer_only = EntryPage.objects.filter(access_level=AccessLevel.RESTRICTED).values_list("pk", flat=True).first()
+    for password in ["wrong"] * (PER_ACCOUNT + 1) + [PASSWORD]:
+        guess = "Basic " + base64.b64encode(f"officer:{password}".encode()).decode()
+        response = Client().get(f"/api/v2/pages/{officer_only}/", HTTP_AUTHORIZATION=guess, REMOTE_ADDR=ATTACKER)
+        assert response.status_code == 404
+    assert signed_in(sign_in("officer", PASSWORD, address=ATTACKER))
+    session = Client()
+    session.force_login(accounts["officer"])
+    assert session.get(f"/api/v2/pages/{officer_only}/").status_code == 200
 
 
 # The cool-off ------------------------------------------------------------------------------------
