@@ -76,6 +76,7 @@ def warn_of_stricter_recordings(request: HttpRequest, page: Page) -> None:
                     "recording_level": media.get_access_level_display(),
                     "page_level": AccessLevel(page_level).label,
                 },
+                fail_silently=True,  # hooks also run for requests made outside the middleware
             )
 
 

@@ -10,9 +10,11 @@ from urllib.parse import quote, unquote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storages.utils import clean_name
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 
 from wagtail.documents import get_document_model
 from wagtail.test.utils.form_data import streamfield
@@ -20,8 +22,8 @@ from wagtail.test.utils.form_data import streamfield
 from heritage.access import AccessLevel
 from heritage.files import owners_of, user_may_open
 from heritage.models import EntryPage, FestivalIndexPage
-from media_pipeline.models import MediaAsset
-from media_pipeline.stored_names import is_well_formed
+from media_pipeline.models import CaptionTrack, MediaAsset
+from media_pipeline.stored_names import caption_name, is_well_formed, run_folder, run_folder_of
 from tests.heritage import file_probe
 from tests.heritage.helpers import festival_form
 
@@ -224,3 +226,30 @@ def test_no_path_under_files_answers_anything_but_404_or_a_public_file(hidden_vi
         name = unquote(raw.removeprefix("/files/"))
         owners = list(owners_of(name)) if is_well_formed(name) else []
         assert answer.status == 200 and any(user_may_open(AnonymousUser(), owner) for owner in owners), raw
+
+
+def test_the_recording_form_offers_its_access_level(client, officer, hidden_video):
+    client.force_login(officer)
+    page = client.get(f"/admin/media/edit/{hidden_video.pk}/").content.decode()
+    assert 'name="access_level"' in page and 'value="restricted" selected' in page
+
+
+NAME_PIECES = st.sampled_from(["", ".", "..", "/", "//", "\\", "%2e", "\x00", "\n", "a", "b.vtt", "~", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(NAME_PIECES, st.text(max_size=4)), max_size=8))
+def test_a_well_formed_name_is_the_name_every_storage_opens(pieces):
+    name = "".join(pieces)
+    if is_well_formed(name):
+        assert clean_name(name) == name  # what django-storages opens and signs
+        assert FileSystemStorage(location="/srv/media").path(name) == f"/srv/media/{name}"
+        assert not {".", "..", ""} & set(name.split("/"))
+
+
+def test_the_names_the_archive_writes_are_well_formed():
+    run_file = f"{run_folder(12, uuid.uuid4().hex)}/hls/360p/segment_00000.ts"
+    assert is_well_formed(run_file) and run_folder_of(run_file) == run_file.rsplit("/", 3)[0]
+    caption = caption_name(CaptionTrack(language="vi"), "Lời hát của bà.vtt")
+    assert is_well_formed(caption) and caption.startswith("captions/") and caption.endswith(".vi.vtt")
+    assert run_folder_of(f"{run_folder(12, uuid.uuid4().hex)}/hls") is None
