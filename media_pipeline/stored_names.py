@@ -6,10 +6,9 @@ import posixpath
 import re
 import secrets
 
-# Folders of the files the archive stores, by what they hold. Originals, media thumbnails,
-# images, image renditions and documents get their folders from wagtailmedia and Wagtail.
-ORIGINALS = "media"
-MEDIA_THUMBNAILS = "media_thumbnails"
+# Folders of the files the archive names itself. Originals (`media/`), media thumbnails
+# (`media_thumbnails/`), images, image renditions and documents get theirs from
+# wagtailmedia and Wagtail, and are served only by exact match with their records.
 CAPTIONS = "captions"
 RENDITIONS = "renditions"
 
