@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -11,7 +10,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from heritage import views as heritage_views
 from heritage.api import api_router
-from heritage.files import serve_file
 from heritage.sitemap import ArchiveSitemap
 from search import views as search_views
 
@@ -25,7 +23,7 @@ urlpatterns = [
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("embeds.urls")),
-    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", serve_file, name="serve-file"),
+    path("", include("heritage.file_urls")),
 ]
 
 urlpatterns += i18n_patterns(

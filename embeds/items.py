@@ -172,12 +172,13 @@ def entry_for_embedding(key: uuid.UUID, language: str | None = None) -> EntryPag
 
 
 def embed_items(entry: EntryPage) -> list[EmbedItem]:
-    """The entry's recordings that are ready to play, in the entry's order."""
+    """The entry's recordings that are ready to play and open to everyone, in the entry's
+    order; a recording stricter than its page is a "not available" slot, never embedded."""
     blocks = entry.audio_video_blocks
     items = []
     for position, block in enumerate(blocks):
         media = block.value["media"]
-        if media is not None and media.is_ready:
+        if media is not None and media.is_ready and media.access_level == AccessLevel.PUBLIC:
             items.append(
                 EmbedItem(
                     entry=entry,

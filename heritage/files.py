@@ -1,20 +1,25 @@
-"""Serving uploaded files only to people allowed to see the entries that use them.
+"""Serving stored files: one rule for every file, on local disk and on object storage.
 
-A file is public when a public live entry uses it. Otherwise it is shown to a visitor
-who may open one of the live entries using it, and to people who work in the admin
-(who must preview drafts). Files used by no live entry are admin-only."""
+A file is served only when the requested name is well formed (see
+`media_pipeline.stored_names`), the raw URL says the same name as the decoded one, and
+that exact name is the file of a record the visitor may see: a recording's original or
+thumbnail, a file of its published rendition run, one of its caption tracks, an image or
+one of its renditions, or a document. A visitor may see a record when a live page they
+may open uses it and, for a recording, when its own access level lets them too. People
+who work in the admin see every record (they preview drafts). Everything else, whether
+missing, malformed or not the visitor's, answers the same 404."""
 
 import mimetypes
 import os
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -22,56 +27,79 @@ from wagtail.models import Page, ReferenceIndex
 from wagtailmedia.models import get_media_model
 
 from heritage.access import visible_to
-from media_pipeline.models import CaptionTrack, Rendition
+from media_pipeline.models import CaptionTrack, MediaAsset, Rendition
+from media_pipeline.stored_names import is_well_formed, run_folder_of
 
 # Small text files that other files refer to by relative name (playlists) or that players
 # fetch without following redirects across origins (captions) are always served from here.
 PASSED_THROUGH = {".m3u8": "application/vnd.apple.mpegurl", ".vtt": "text/vtt", ".json": "application/json"}
 
+# Percent escapes of the characters that make paths: `.`, `/`, `\`, `%` itself and NUL.
+# A stored name never needs them, so a raw URL holding one is someone trying paths.
+PATH_ESCAPES = re.compile(r"%(?:2e|2f|5c|25|00)", re.IGNORECASE)
 
-RENDITION_PATH = re.compile(r"^(renditions/(\d+)/[0-9a-f]{32})/")
+
+def requested_name(request: HttpRequest, path: str) -> str | None:
+    """The stored name a request asks for, or None when the request could name anything
+    else: a malformed name, or a raw URL (as the web server received it) that decodes to
+    something other than the path Django routed."""
+    if not is_well_formed(path):
+        return None
+    raw_uri = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
+    if raw_uri:
+        raw_path = raw_uri.split("?", 1)[0]
+        if not raw_path.startswith("/"):
+            raw_path = urlsplit(raw_uri).path  # the absolute form, http://host/path
+        if PATH_ESCAPES.search(raw_path) or unquote(raw_path, errors="replace") != request.path:
+            return None
+    return path
 
 
-def _assets_for_path(path: str) -> Iterable[Model]:
-    # A rendition file (playlist, segment, poster …) belongs to the asset whose published
-    # run folder holds it; files of unpublished or replaced runs belong to nobody.
-    if match := RENDITION_PATH.match(path):
-        folder, asset_id = match.groups()
-        if Rendition.objects.filter(asset_id=int(asset_id), folder=folder).exists():
-            yield from get_media_model().objects.filter(pk=int(asset_id))
+def owners_of(name: str) -> Iterator[Model]:
+    """The records whose file is stored under exactly `name`: recordings for their
+    originals, thumbnails, rendition files and captions; images (also for their
+    renditions) and documents."""
+    if folder := run_folder_of(name):
+        # A rendition file belongs to the asset whose published run folder holds it;
+        # files of unpublished or replaced runs belong to nobody.
+        rendition = Rendition.objects.filter(folder=folder).select_related("asset").first()
+        if rendition is not None:
+            yield rendition.asset
         return
-    for track in CaptionTrack.objects.filter(file=path).select_related("asset"):
+    media_model = get_media_model()
+    yield from media_model.objects.filter(file=name)
+    yield from media_model.objects.filter(thumbnail=name)
+    for track in CaptionTrack.objects.filter(file=name).select_related("asset"):
         yield track.asset
     image_model = get_image_model()
-    rendition_model = image_model.get_rendition_model()
-    media_model = get_media_model()
-    yield from image_model.objects.filter(file=path)
-    for rendition in rendition_model.objects.filter(file=path).select_related("image"):
+    yield from image_model.objects.filter(file=name)
+    for rendition in image_model.get_rendition_model().objects.filter(file=name).select_related("image"):
         yield rendition.image
-    yield from get_document_model().objects.filter(file=path)
-    yield from media_model.objects.filter(file=path)
-    yield from media_model.objects.filter(thumbnail=path)
+    yield from get_document_model().objects.filter(file=name)
 
 
-def pages_using(asset: Model) -> list[int]:
+def pages_using(record: Model) -> list[int]:
     page_type = ContentType.objects.get_for_model(Page)
-    object_ids = ReferenceIndex.get_references_to(asset).filter(base_content_type=page_type)
+    object_ids = ReferenceIndex.get_references_to(record).filter(base_content_type=page_type)
     return [int(object_id) for object_id in object_ids.values_list("object_id", flat=True)]
 
 
-def user_may_open_asset(user, asset: Model) -> bool:
+def user_may_open(user, record: Model) -> bool:
+    """Whether `user` may have the files of `record` (a recording, image or document)."""
     if user.has_perm("wagtailadmin.access_admin"):
         return True
-    return visible_to(Page.objects.filter(pk__in=pages_using(asset)), user).exists()
+    if isinstance(record, MediaAsset) and not record.is_open_to(user):
+        return False
+    return visible_to(Page.objects.filter(pk__in=pages_using(record)), user).exists()
 
 
 def serve_file(request: HttpRequest, path: str) -> HttpResponse:
-    assets = list(_assets_for_path(path))
-    if not assets or not any(user_may_open_asset(request.user, asset) for asset in assets):
-        # The same answer for "missing" and "not yours", so restricted file names
-        # cannot be probed.
+    # Finish under the file URLs alone, so that a refusal stays a 404 (see file_urls).
+    request.urlconf = "heritage.file_urls"
+    name = requested_name(request, path)
+    if name is None or not any(user_may_open(request.user, owner) for owner in owners_of(name)):
         raise Http404
-    return _file_response(request, path)
+    return _file_response(request, name)
 
 
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -93,21 +121,27 @@ def _requested_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _file_response(request: HttpRequest, path: str) -> HttpResponse:
-    """The file, honouring byte ranges: phones (Safari in particular) need 206 Partial
-    Content to play audio and video, and every browser needs it to seek."""
-    suffix = os.path.splitext(path)[1].lower()
+def _file_response(request: HttpRequest, name: str) -> HttpResponse:
+    """The file stored under `name` (an authorised, well-formed name), honouring byte
+    ranges: phones (Safari in particular) need 206 Partial Content to play audio and
+    video, and every browser needs it to seek."""
+    # Storages normalise names before use; a well-formed name is one they leave as it is,
+    # so the file opened or signed is exactly the one authorised.
+    if posixpath.normpath(name) != name:
+        raise Http404
+    suffix = os.path.splitext(name)[1].lower()
     try:
-        local_path = default_storage.path(path)
+        local_path = default_storage.path(name)
     except NotImplementedError:
         if suffix in PASSED_THROUGH:
-            return _passed_through(path, PASSED_THROUGH[suffix])
+            return _passed_through(name, PASSED_THROUGH[suffix])
         # Object storage: hand out a short-lived signed URL; the store serves ranges.
-        return HttpResponseRedirect(default_storage.url(path))
-    content_type = PASSED_THROUGH.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return HttpResponseRedirect(default_storage.url(name))
+    content_type = PASSED_THROUGH.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     try:
         handle = open(local_path, "rb")
-    except FileNotFoundError as error:
+    except OSError as error:
+        # Missing, a folder, or unreadable: not a file anyone may have.
         raise Http404 from error
     size = os.fstat(handle.fileno()).st_size
     try:
@@ -130,11 +164,11 @@ def _file_response(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
-def _passed_through(path: str, content_type: str) -> HttpResponse:
+def _passed_through(name: str, content_type: str) -> HttpResponse:
     try:
-        with default_storage.open(path, "rb") as handle:
+        with default_storage.open(name, "rb") as handle:
             content = handle.read()
-    except FileNotFoundError as error:
+    except OSError as error:
         raise Http404 from error
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
@@ -152,9 +186,8 @@ def _read_span(handle, length: int, chunk_size: int = 64 * 1024):
 
 
 def document_access_response(document, request: HttpRequest) -> HttpResponse | None:
-    """Wagtail's document view asks this before sending a document."""
-    if user_may_open_asset(request.user, document):
+    """Wagtail's document view (/documents/<id>/<name>) asks this before sending a
+    document: the same rule, and the same 404, as for /files/."""
+    if user_may_open(request.user, document):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("wagtailcore_login"))
     raise Http404

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtailmedia.models import AbstractMedia
 
+from heritage.access import AccessLevel, allowed_levels
 from media_pipeline.failures import failure_message
+from media_pipeline.stored_names import caption_name
 
 
 def archive_url(name: str) -> str:
@@ -38,8 +40,19 @@ class MediaAsset(AbstractMedia):
     attempt = models.UUIDField(null=True, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(_("prepared at"), null=True, blank=True, editable=False)
+    # The recording's own level: a page that uses it can make it stricter, never looser.
+    access_level = models.CharField(
+        _("access"),
+        max_length=20,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        help_text=_(
+            "Who may play or download this recording, whatever page it is placed in. "
+            "A page open to more people shows “not available” in its place."
+        ),
+    )
 
-    admin_form_fields = ("title", "file", "collection", "thumbnail", "tags")
+    admin_form_fields = ("title", "file", "collection", "thumbnail", "tags", "access_level")
 
     class Meta(AbstractMedia.Meta):
         verbose_name = _("audio or video")
@@ -63,6 +76,10 @@ class MediaAsset(AbstractMedia):
             self.sha256, self.size_bytes, self.processed_at = "", None, None
         super().save(*args, **kwargs)
         self._stored_file_name = self.file.name
+
+    def is_open_to(self, user) -> bool:
+        """Whether the recording's own access level lets `user` play it."""
+        return self.access_level in allowed_levels(user)
 
     @property
     def is_ready(self) -> bool:
@@ -167,7 +184,7 @@ class CaptionTrack(models.Model):
     )
     label = models.CharField(_("label"), max_length=100, help_text=_("Shown in the player, e.g. “Tiếng Việt”."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CAPTIONS)
-    file = models.FileField(_("WebVTT file"), upload_to="captions", max_length=300)
+    file = models.FileField(_("WebVTT file"), upload_to=caption_name, max_length=300)
     cues = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from media_pipeline.failures import MediaRejectedError
 from media_pipeline.models import MediaAsset, MediaStatus, Rendition
 from media_pipeline.renditions import Output
+from media_pipeline.stored_names import run_folder as run_folder_name
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -59,7 +60,7 @@ def _transient(error: BaseException) -> bool:
 
 
 def run_folder(asset: MediaAsset, attempt: str) -> str:
-    return f"renditions/{asset.pk}/{attempt}"
+    return run_folder_name(asset.pk, attempt)
 
 
 def upload_folder(local_dir: Path, folder: str) -> dict[Path, str]:

@@ -1,12 +1,16 @@
+from django.contrib import messages
+from django.http import HttpRequest
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 from wagtailmedia.widgets import AdminMediaChooser
 
+from heritage.access import AccessLevel, stricter
 from media_pipeline import admin_views
 from media_pipeline.models import CaptionTrack, MediaAsset
 
@@ -51,3 +55,30 @@ class CaptionTrackViewSet(SnippetViewSet):
 
 
 register_snippet(CaptionTrackViewSet)
+
+
+def warn_of_stricter_recordings(request: HttpRequest, page: Page) -> None:
+    """After a page is saved: name each recording in it whose own access level is
+    stricter than the page's, since visitors of the page see "not available" there."""
+    page = page.specific
+    page_level = getattr(page, "access_level", AccessLevel.PUBLIC)
+    for block in getattr(page, "audio_video_blocks", []):
+        media = block.value["media"]
+        if media is not None and stricter(media.access_level, page_level) != page_level:
+            messages.warning(
+                request,
+                _(
+                    "“%(recording)s” is restricted to fewer people (%(recording_level)s) than this page "
+                    "(%(page_level)s): visitors of the page see “not available” in its place."
+                )
+                % {
+                    "recording": media.title,
+                    "recording_level": media.get_access_level_display(),
+                    "page_level": AccessLevel(page_level).label,
+                },
+                fail_silently=True,  # hooks also run for requests made outside the middleware
+            )
+
+
+hooks.register("after_create_page", warn_of_stricter_recordings)
+hooks.register("after_edit_page", warn_of_stricter_recordings)

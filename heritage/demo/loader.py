@@ -171,7 +171,8 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
     for number, hint in enumerate(entry["media"]):
         if not with_media and hint["kind"] != "image":
             continue
-        name = f"{entry['slug']}-{number + 1}"
+        # Stored names say nothing about the entry, so they cannot be guessed from its slug.
+        name = secrets.token_hex(12)
         if hint["kind"] == "image":
             content = sample_media.draw_image(hint["title_vi"], "Ảnh mẫu / Sample image", seed + number)
             image = get_image_model()(
@@ -183,7 +184,9 @@ def _create_media_blocks(entry: dict, seed: int, with_media: bool) -> tuple[list
             blocks_vi.append(("image", {"image": image, "caption": hint["title_vi"], "alt_text": hint["title_vi"]}))
             blocks_en.append(("image", {"image": image, "caption": hint["title_en"], "alt_text": hint["title_en"]}))
         else:
-            asset = get_media_model()(title=hint["title_vi"], type=hint["kind"], collection=collection)
+            asset = get_media_model()(
+                title=hint["title_vi"], type=hint["kind"], collection=collection, access_level=entry["access"]
+            )
             if hint["kind"] == "video":
                 content, poster = sample_media.make_video(hint["speech_vi"], hint["title_vi"])
                 suffix = ".mp4"
