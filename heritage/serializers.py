@@ -44,3 +44,21 @@ class LicenceField(serializers.Field):
 
     def to_representation(self, entry) -> dict:
         return {"code": entry.licence, "url": entry.licence_url, "attribution": entry.attribution}
+
+
+class SharedMediaField(serializers.Field):
+    """The entry's media stream without recordings stricter than the entry, which the
+    public page shows only as "not available"."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, entry) -> list[dict]:
+        return [
+            {
+                "type": block.block_type,
+                "value": block.block.get_api_representation(block.value, self.context),
+                "id": block.id,
+            }
+            for block in entry.shared_media_blocks
+        ]

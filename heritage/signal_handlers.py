@@ -3,11 +3,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.models import PageViewRestriction
+from wagtail.search import index
 from wagtail.signals import page_published
 from wagtail.users.models import UserProfile
 
 from heritage.access import AccessLevel, apply_access_level, entry_level
+from heritage.files import pages_using
 from heritage.models import EntryPage
+from media_pipeline.models import CaptionTrack, MediaAsset
 
 
 @receiver(page_published)
@@ -38,3 +41,16 @@ def admin_in_vietnamese_by_default(sender, instance, created, raw=False, **kwarg
     person can switch to English in their account settings."""
     if created and not raw:
         UserProfile.objects.get_or_create(user=instance, defaults={"preferred_language": settings.LANGUAGE_CODE})
+
+
+@receiver(post_save, sender=MediaAsset)
+@receiver(post_save, sender=CaptionTrack)
+@receiver(post_delete, sender=CaptionTrack)
+def reindex_entries_using_recording(sender, instance, raw=False, **kwargs) -> None:
+    """An entry's search text holds its recordings' captions, and leaves out recordings
+    stricter than the entry: a change to either reaches the index at once."""
+    if raw:
+        return
+    asset = instance if isinstance(instance, MediaAsset) else instance.asset
+    for entry in EntryPage.objects.filter(pk__in=pages_using(asset)).specific():
+        index.insert_or_update_object(entry)

@@ -83,7 +83,7 @@ def cue_hits(entry, query: str, language: str) -> list[CueHit]:
     if not terms:
         return []
     hits = []
-    for block in entry.audio_video_blocks:
+    for block in entry.shared_audio_video_blocks:
         media = block.value["media"]
         if media is None:
             continue

@@ -26,7 +26,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import AccessLevel, visible_to
+from heritage.access import AccessLevel, stricter, visible_to
 from heritage.blocks import BodyBlock, MediaBlock
 from heritage.serializers import (
     EntryPlaceSerializer,
@@ -34,6 +34,7 @@ from heritage.serializers import (
     LanguageSerializer,
     LicenceField,
     PublicContributorsField,
+    SharedMediaField,
 )
 from search.folding import fold
 
@@ -145,7 +146,7 @@ class EntryPage(Page):
         APIField("native_title"),
         APIField("summary"),
         APIField("body"),
-        APIField("media"),
+        APIField("media", serializer=SharedMediaField()),
         APIField("ethnic_groups", serializer=EthnicGroupSerializer(many=True)),
         APIField("places", serializer=EntryPlaceSerializer(many=True)),
         APIField("contributors", serializer=PublicContributorsField()),
@@ -223,14 +224,15 @@ class EntryPage(Page):
         """Everything a visitor may look for in this entry, folded (no tone marks, đ as d),
         so that a query typed without marks matches on every search backend."""
         parts = [self.title, self.native_title, self.summary]
-        for stream in (self.body, self.media):
-            parts += stream.stream_block.get_searchable_content(stream)
+        parts += self.body.stream_block.get_searchable_content(self.body)
+        for block in self.shared_media_blocks:
+            parts += block.block.get_searchable_content(block.value)
         for group in self.ethnic_groups.all():
             parts += [group.name_vi, group.name_en, group.other_names]
         for entry_place in self.places.select_related("place"):
             parts += [entry_place.name_as_recorded, entry_place.place.name_vi, entry_place.place.name_en]
         parts += [tag.name for tag in self.tags.all()]
-        for block in self.audio_video_blocks:
+        for block in self.shared_audio_video_blocks:
             if block.value["media"] is not None:
                 for track in block.value["media"].captions.all():
                     parts += [cue["text"] for cue in track.cues]
@@ -239,6 +241,21 @@ class EntryPage(Page):
     @cached_property
     def audio_video_blocks(self) -> list:
         return [block for block in self.media if block.block_type == "audio_video"]
+
+    @cached_property
+    def shared_media_blocks(self) -> list:
+        """The media blocks everyone who may read this entry may also see: all but the
+        recordings whose own access level is stricter than the entry's (those show as
+        "not available"). Only these are indexed for search and listed in the API."""
+        return [block for block in self.media if not self._stricter_recording(block)]
+
+    @property
+    def shared_audio_video_blocks(self) -> list:
+        return [block for block in self.shared_media_blocks if block.block_type == "audio_video"]
+
+    def _stricter_recording(self, block) -> bool:
+        media = block.value["media"] if block.block_type == "audio_video" else None
+        return media is not None and stricter(media.access_level, self.access_level) != self.access_level
 
     @property
     def entry_type_label(self) -> str:

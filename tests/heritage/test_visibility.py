@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 
 from heritage.access import AccessLevel
 from heritage.models import EntryPage, FestivalIndexPage, FestivalPage
+from tests.heritage.helpers import page_text
 
 SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 LEVELS_SEEN_BY = {
@@ -76,3 +77,41 @@ def test_a_restricted_section_hides_every_entry_under_it(client, django_user_mod
     client.force_login(researcher)
     assert EntryPage.objects.visible_to(researcher).filter(pk=public_festival.pk).exists()
     assert public_festival.pk in api_entry_ids(client)
+
+
+@pytest.mark.django_db
+def test_a_recording_stricter_than_its_page_leaves_search_and_the_api(client):
+    """Its captions and transcript are not searchable and the API leaves its block out; the
+    same recording, public, is found and listed (the positive control)."""
+    from django.core.files.base import ContentFile
+
+    from heritage.demo import sample_media
+    from media_pipeline.models import CaptionTrack
+
+    entry = next(
+        entry
+        for entry in EntryPage.objects.visible_to(AnonymousUser()).filter(locale__language_code="vi").specific()
+        if entry.audio_video_blocks
+    )
+    media = entry.audio_video_blocks[0].value["media"]
+    track = CaptionTrack(asset=media, language="fr", label="Français", kind=CaptionTrack.Kind.SUBTITLES)
+    track.file.save("secret.fr.vtt", ContentFile(sample_media.captions(["Zorakhmelun chant"], 3)), save=False)
+    track.full_clean()
+    track.save()
+
+    def found() -> bool:
+        return entry.title in page_text(client.get("/vi/search/", {"q": "Zorakhmelun"}))
+
+    def api_media_ids() -> list:
+        blocks = client.get(f"/api/v2/pages/{entry.pk}/").json()["media"]
+        return [block["value"]["media"] for block in blocks if block["type"] == "audio_video"]
+
+    assert found()
+    assert media.pk in api_media_ids()
+
+    media.access_level = AccessLevel.RESTRICTED
+    media.save()
+
+    assert not found()
+    assert media.pk not in api_media_ids()
+    assert "zorakhmelun" not in EntryPage.objects.get(pk=entry.pk).specific.folded_text()
