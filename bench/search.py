@@ -388,7 +388,7 @@ CUES = [
 
 
 def fold(text: str) -> str:
-    from search.folding import fold as archive_fold
+    from heritage.folding import fold as archive_fold
 
     return archive_fold(text)
 

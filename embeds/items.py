@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from heritage.access import AccessLevel, entry_level, visible_to
+from heritage.addresses import absolute_url
 from heritage.models import EntryPage, EthnicGroupIndexPage
 from media_pipeline.models import CaptionTrack, MediaAsset, archive_url
 
@@ -24,11 +24,6 @@ AUDIO_HEIGHT = 220  # title, player, two lines of the current caption and the cr
 TRANSCRIPT_HEIGHT = 160
 # Sizes of the entry image offered as an audio recording's thumbnail, largest first.
 AUDIO_THUMBNAIL_SPECS = ("fill-640x360|format-jpeg|jpegquality-80", "fill-320x180|format-jpeg|jpegquality-80")
-
-
-def absolute(path: str) -> str:
-    """The archive's public address for a path (BASE_URL), as citation links use."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ class EmbedItem:
         return f"{url}?{query}" if query else url
 
     def url(self, **params) -> str:
-        return absolute(self.path(**params))
+        return absolute_url(self.path(**params))
 
     @cached_property
     def captions(self) -> list[CaptionTrack]:
@@ -91,7 +86,7 @@ class EmbedItem:
         """The page of the entry's first ethnic group, else the entry's permalink."""
         index = EthnicGroupIndexPage.objects.live().filter(locale_id=self.entry.locale_id).first()
         if self.groups and index is not None and index.full_url:
-            return f"{index.full_url}{self.groups[0].code}/"
+            return index.full_url + index.group_path(self.groups[0])
         return self.entry.get_permalink()
 
     def natural_size(self, transcript: bool = False) -> tuple[int, int]:

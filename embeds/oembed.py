@@ -14,7 +14,8 @@ from django.utils import translation
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
-from embeds.items import EmbedItem, absolute, entry_for_embedding, find_item, start_time
+from embeds.items import EmbedItem, entry_for_embedding, find_item, start_time
+from heritage.addresses import absolute_url
 from heritage.models import EntryPage
 
 FORMATS = ("json", "xml")
@@ -158,7 +159,7 @@ def answer(target: Target, maxwidth: int | None = None, maxheight: int | None = 
             "author_name": item.community,
             "author_url": item.community_url,
             "provider_name": str(settings.WAGTAIL_SITE_NAME),
-            "provider_url": absolute(f"/{language}/"),
+            "provider_url": absolute_url(f"/{language}/"),
             "cache_age": CACHE_AGE_SECONDS,
             "html": str(item.code(maxwidth, maxheight, lang=target.language, t=start)),
             "width": width,
@@ -166,7 +167,9 @@ def answer(target: Target, maxwidth: int | None = None, maxheight: int | None = 
         }
     picture = item.thumbnail(maxwidth, maxheight)
     if picture is not None:
-        data.update(thumbnail_url=absolute(picture.url), thumbnail_width=picture.width, thumbnail_height=picture.height)
+        data.update(
+            thumbnail_url=absolute_url(picture.url), thumbnail_width=picture.width, thumbnail_height=picture.height
+        )
     return data
 
 

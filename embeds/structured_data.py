@@ -5,7 +5,8 @@ import json
 
 from django.utils.safestring import SafeString, mark_safe
 
-from embeds.items import EmbedItem, absolute
+from embeds.items import EmbedItem
+from heritage.addresses import absolute_url
 
 # As Django's json_script: nothing in the data can end the <script> element.
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -34,8 +35,8 @@ def media_object(item: EmbedItem) -> dict:
         "duration": iso_duration(media.duration),
         "license": entry.licence_url,
         "creditText": entry.attribution,
-        "contentUrl": absolute(media.download.url) if media.download else "",
-        "thumbnailUrl": [absolute(picture.url) for picture in item.thumbnails()],
+        "contentUrl": absolute_url(media.download.url) if media.download else "",
+        "thumbnailUrl": [absolute_url(picture.url) for picture in item.thumbnails()],
         "transcript": item.transcript,
     }
     return {name: value for name, value in data.items() if value}

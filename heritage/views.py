@@ -13,7 +13,6 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from wagtail import views as wagtail_views
@@ -21,6 +20,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.wagtail_hooks import require_wagtail_login
 
 from heritage.access import may_ask_to_sign_in, visible_to
+from heritage.addresses import current_language
 from heritage.models import EntryPage
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def entry_permalink(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     of a researchers-only entry is asked to sign in, and comes back here."""
     translations = EntryPage.objects.filter(translation_key=key).select_related("locale")
     visible = visible_to(translations, request.user)
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = current_language()
     page = visible.filter(locale__language_code=language).first() or visible.first()
     if page is not None:
         return redirect(page.url)

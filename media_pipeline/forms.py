@@ -44,6 +44,12 @@ class MediaAssetForm(BaseMediaForm):
             field.help_text = _(
                 "Accepted formats: %(formats)s. Largest file: %(size)s. A file without a picture is kept as audio."
             ) % {"formats": ", ".join(accepted_extensions()), "size": filesizeformat(max_upload_bytes())}
+        if "access_level" in self.fields:
+            # Uploaders that post only the file (the multiple uploader, scripts) keep the default.
+            self.fields["access_level"].required = False
+
+    def clean_access_level(self) -> str:
+        return self.cleaned_data.get("access_level") or self._meta.model._meta.get_field("access_level").default
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

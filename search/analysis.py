@@ -13,7 +13,7 @@ OpenSearch.
 
 import re
 
-from search.folding import fold
+from heritage.folding import fold
 
 VIETNAMESE_FOLDING = {"type": "asciifolding", "preserve_original": True}
 FOLDED_EDGE_NGRAMS = {

@@ -14,10 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from modelsearch.backends import get_search_backend
 from modelsearch.query import MATCH_ALL
 
+from heritage.folding import fold
 from heritage.models import EntryPage
 from search.backends import FALLBACK_BACKEND
 from search.facets import apply_filters, count_values, entry_values
-from search.folding import fold
 from search.models import MissedIndexChange
 
 # Pages, sorting by date and the CSV reach at most this many best matches, so a query that

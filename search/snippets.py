@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.folding import fold
+from heritage.folding import fold
 
 SNIPPET_LENGTH = 220
 CUES_PER_ENTRY = 3

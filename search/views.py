@@ -9,14 +9,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from wagtail.models import Locale
 
+from heritage.addresses import current_language
+from heritage.folding import fold
 from heritage.models import EntryPage, EthnicGroup
 from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
 from search.facets import build_facets, selected_filters
-from search.folding import fold
 from search.plain_text import plain_words
 from search.query import ResultPage, all_matches, result_page, suggestions
 from search.snippets import CueHit, cue_hits, highlight, snippet
@@ -39,7 +39,7 @@ class Result:
 def _results(entries: list[EntryPage], query: str) -> list[Result]:
     """The current page's entries with what matched marked: title, the first passage of
     summary or text that matches, and caption lines to play from."""
-    language = get_language()
+    language = current_language()
     results = []
     for entry in entries:
         found = None
@@ -124,7 +124,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
             "query": query,
             "entries": [{"title": found[pk].title, "url": found[pk].url} for pk in entry_ids if pk in found],
             "groups": [
-                {"name": group.name, "url": f"{group_index.url}{group.code}/" if group_index else ""}
+                {"name": group.name, "url": group_index.url + group_index.group_path(group) if group_index else ""}
                 for group in (groups[pk] for pk in group_ids if pk in groups)
             ],
         }

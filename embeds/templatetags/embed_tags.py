@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 
 from django import template
 
-from embeds.items import EmbedItem, absolute, embeddable_items
+from embeds.items import EmbedItem, embeddable_items
 from embeds.structured_data import json_ld
+from heritage.addresses import absolute_url
 from heritage.models import EntryPage
 
 register = template.Library()
@@ -24,7 +25,7 @@ def embed_head(page) -> dict:
     items = _items(page)
     if not items:
         return {}
-    oembed = absolute("/oembed/?")
+    oembed = absolute_url("/oembed/?")
     return {
         "title": page.title,
         "json_url": oembed + urlencode({"url": page.full_url, "format": "json"}),

@@ -1,8 +1,8 @@
-from django.utils.translation import get_language
+from heritage.addresses import current_language
 
 
 def in_current_language(vi: str, en: str) -> str:
     """Pick the English text for English visitors, falling back to Vietnamese."""
-    if (get_language() or "vi").startswith("en") and en:
+    if current_language() == "en" and en:
         return en
     return vi

@@ -2,7 +2,6 @@
 base, EntryPage, so that listings, browsing and access checks work across all types."""
 
 from django import forms
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,7 +26,9 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from heritage.access import AccessLevel, stricter, visible_to
+from heritage.addresses import absolute_url
 from heritage.blocks import BodyBlock, MediaBlock
+from heritage.folding import fold
 from heritage.serializers import (
     EntryPlaceSerializer,
     EthnicGroupSerializer,
@@ -36,7 +37,6 @@ from heritage.serializers import (
     PublicContributorsField,
     SharedMediaField,
 )
-from search.folding import fold
 
 
 class Licence(models.TextChoices):
@@ -196,7 +196,7 @@ class EntryPage(Page):
 
     def get_permalink(self) -> str:
         """A short link that keeps working when the title or place in the tree changes."""
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("entry-permalink", args=[self.translation_key])
+        return absolute_url(reverse("entry-permalink", args=[self.translation_key]))
 
     @property
     def licence_url(self) -> str:

@@ -131,6 +131,10 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
         )
         return self.render(request, context_overrides={"groups": groups})
 
+    def group_path(self, group: EthnicGroup) -> str:
+        """The address of `group`'s page below this page's own."""
+        return self.reverse_subpage("group_detail", args=[group.code])
+
     @path("<slug:code>/")
     def group_detail(self, request, code):
         group = get_object_or_404(EthnicGroup.objects.prefetch_related("languages", "regions"), code=code)

@@ -7,10 +7,10 @@ the navigation once however many times the tags are used."""
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from wagtail.models import Locale, Page
 
+from heritage.addresses import absolute_url, current_language
 from heritage.models.site import SECTION_PAGE_TYPES
 
 register = template.Library()
@@ -28,10 +28,6 @@ def _cache(context) -> dict:
     if not hasattr(holder, _CACHE_ATTR):
         setattr(holder, _CACHE_ATTR, {})
     return getattr(holder, _CACHE_ATTR)
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _active_locale(cache: dict):
@@ -122,7 +118,7 @@ def group_url(context, group) -> str:
     index = _section_of_type(_cache(context), "EthnicGroupIndexPage", context)
     if index is None or group is None:
         return ""
-    return f"{_url(index, context.get('request'))}{group.code}/"
+    return _url(index, context.get("request")) + index.group_path(group)
 
 
 @register.simple_tag(takes_context=True)
@@ -166,7 +162,7 @@ def language_links(context) -> list[dict]:
         return cache["language_links"]
     request = context.get("request")
     page = context.get("page")
-    current = _language()
+    current = current_language()
     path = request.path if request is not None else "/"
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
@@ -212,16 +208,9 @@ def language_links(context) -> list[dict]:
     return links
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, url: str) -> str:
-    request = context.get("request")
-    if not url:
-        return ""
-    if url.startswith(("http://", "https://")):
-        return url
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+@register.simple_tag(name="absolute_url", takes_context=True)
+def absolute_url_tag(context, url: str) -> str:
+    return absolute_url(url, context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -235,7 +224,7 @@ def og_image(context, page) -> dict | None:
     except Exception:  # noqa: BLE001 - a missing original must not break the page
         return None
     return {
-        "url": absolute_url(context, rendition.url),
+        "url": absolute_url(rendition.url, context.get("request")),
         "width": rendition.width,
         "height": rendition.height,
     }
@@ -243,12 +232,12 @@ def og_image(context, page) -> dict | None:
 
 @register.simple_tag
 def og_locale(code: str | None = None) -> str:
-    return OG_LOCALES.get((code or _language()).split("-")[0], "vi_VN")
+    return OG_LOCALES.get((code or current_language()).split("-")[0], "vi_VN")
 
 
 @register.simple_tag
 def og_locale_alternates(code: str | None = None) -> list[str]:
-    current = (code or _language()).split("-")[0]
+    current = (code or current_language()).split("-")[0]
     return [value for key, value in OG_LOCALES.items() if key != current]
 
 
@@ -320,7 +309,7 @@ def alternate_links(context) -> list[dict]:
     """hreflang alternates: the translations that exist (from language_links)."""
     links = language_links(context)
     return [
-        {"code": link["code"], "url": link["absolute_url"] or absolute_url(context, link["url"])}
+        {"code": link["code"], "url": link["absolute_url"] or absolute_url(link["url"], context.get("request"))}
         for link in links
         if link["has_translation"]
     ]
@@ -341,7 +330,7 @@ def grouped_number(value) -> str:
         number = int(value)
     except (TypeError, ValueError):
         return ""
-    separator = "," if _language() == "en" else "."
+    separator = "," if current_language() == "en" else "."
     return f"{number:,}".replace(",", separator)
 
 

@@ -23,10 +23,13 @@ def test_prefixes_without_marks_suggest_entries_and_groups(client):
     assert all(group["url"].startswith("/vi/") for group in groups)
 
 
-def test_hidden_entries_are_not_suggested(client):
+def test_hidden_entries_are_not_suggested(client, django_user_model):
     restricted = EntryPage.objects.filter(access_level=AccessLevel.RESTRICTED, locale__language_code="vi").first()
     prefix = restricted.title[:12]
     assert restricted.title not in [entry["title"] for entry in suggest(client, prefix)["entries"]]
+    # Positive control: the same prefix, typed by an officer allowed to see it, suggests it.
+    client.force_login(django_user_model.objects.get(username="officer"))
+    assert restricted.title in [entry["title"] for entry in suggest(client, prefix)["entries"]]
 
 
 def test_one_letter_suggests_nothing(client):

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from heritage.access import AccessLevel
+from heritage.folding import fold
 from heritage.models import EntryPage
-from search.folding import fold
 from search.snippets import highlight, snippet
 
 

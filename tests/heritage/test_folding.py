@@ -5,8 +5,8 @@ import pytest
 
 from wagtail.models import Locale
 
+from heritage.folding import fold
 from heritage.models import EntryPage
-from search.folding import fold
 from search.query import matching_entries
 
 
