@@ -131,9 +131,11 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
         )
         return self.render(request, context_overrides={"groups": groups})
 
-    def group_path(self, group: EthnicGroup) -> str:
-        """The address of `group`'s page below this page's own."""
-        return self.reverse_subpage("group_detail", args=[group.code])
+    @classmethod
+    def group_path(cls, group: EthnicGroup) -> str:
+        """The address of `group`'s page below the listing's own (a class method, so a
+        plain `Page` of the listing, as navigation loads it, needs no query to use it)."""
+        return cls.get_resolver().reverse("group_detail", group.code)
 
     @path("<slug:code>/")
     def group_detail(self, request, code):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from heritage.addresses import absolute_url, current_language
-from heritage.models.site import SECTION_PAGE_TYPES
+from heritage.models.site import SECTION_PAGE_TYPES, EthnicGroupIndexPage
 
 register = template.Library()
 
@@ -118,7 +118,7 @@ def group_url(context, group) -> str:
     index = _section_of_type(_cache(context), "EthnicGroupIndexPage", context)
     if index is None or group is None:
         return ""
-    return _url(index, context.get("request")) + index.group_path(group)
+    return _url(index, context.get("request")) + EthnicGroupIndexPage.group_path(group)
 
 
 @register.simple_tag(takes_context=True)
