@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from wagtail.models import Collection
+
 from media_pipeline.jobs import process, recover_interrupted_jobs
-from media_pipeline.models import MediaStatus, Rendition
+from media_pipeline.models import MediaAsset, MediaStatus, Rendition
 from media_pipeline.profiles import get_profiles
 from tests.media_pipeline import sample_files
 
@@ -26,9 +29,30 @@ def playlist_entries(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
 
 
+def make_clip(folder: Path) -> Path:
+    return sample_files.make_video(folder, seconds=9, width=854, height=480)
+
+
 @pytest.fixture
 def video(prepared, tmp_path):
-    return prepared(sample_files.make_video(tmp_path, seconds=9, width=854, height=480), "video")
+    """A clip of its own, for tests that change it."""
+    return prepared(make_clip(tmp_path), "video")
+
+
+@pytest.fixture(scope="module")
+def shared_video(django_db_blocker, tmp_path_factory):
+    """One clip prepared once for the tests that only read it (or change only database rows,
+    which each test's transaction rolls back)."""
+    with django_db_blocker.unblock():
+        asset = MediaAsset(title="shared clip", type="video", collection=Collection.get_first_root_node())
+        with make_clip(tmp_path_factory.mktemp("clip")).open("rb") as handle:
+            asset.file.save("shared-clip.mp4", File(handle), save=False)
+        asset.save()
+        process(asset.pk)
+        asset.refresh_from_db()
+    yield asset
+    with django_db_blocker.unblock():
+        asset.delete()
 
 
 @pytest.fixture
@@ -36,22 +60,22 @@ def audio(prepared, tmp_path):
     return prepared(sample_files.make_audio(tmp_path, seconds=9), "audio")
 
 
-def test_original_is_kept_untouched_with_checksum_size_and_technical_metadata(video, tmp_path):
-    original = stored_path(video.file.name)
-    assert video.status == MediaStatus.READY
-    assert video.size_bytes == original.stat().st_size
-    assert video.sha256 == hashlib.sha256(original.read_bytes()).hexdigest()
-    metadata = video.technical_metadata
+def test_original_is_kept_untouched_with_checksum_size_and_technical_metadata(db, shared_video):
+    original = stored_path(shared_video.file.name)
+    assert shared_video.status == MediaStatus.READY
+    assert shared_video.size_bytes == original.stat().st_size
+    assert shared_video.sha256 == hashlib.sha256(original.read_bytes()).hexdigest()
+    metadata = shared_video.technical_metadata
     assert "mp4" in metadata["container"]
     codecs = {stream["kind"]: stream for stream in metadata["streams"]}
     assert codecs["video"]["codec"] == "h264" and (codecs["video"]["width"], codecs["video"]["height"]) == (854, 480)
     assert codecs["audio"]["codec"] == "aac" and codecs["audio"]["channels"] and codecs["audio"]["sample_rate"]
-    assert video.duration == pytest.approx(9, abs=0.1)
-    assert (video.width, video.height) == (854, 480)
+    assert shared_video.duration == pytest.approx(9, abs=0.1)
+    assert (shared_video.width, shared_video.height) == (854, 480)
 
 
-def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(video):
-    master = stored_path(video.stream)
+def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(db, shared_video):
+    master = stored_path(shared_video.stream)
     text = master.read_text()
     variants = playlist_entries(master)
     # A 480p source gets the 240p and 360p rungs, not the 720p one.
@@ -62,8 +86,8 @@ def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(video)
     assert 60_000 <= int(audio_only.group(1)) <= 80_000  # about 64 kbps
 
 
-def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(video):
-    master = stored_path(video.stream)
+def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shared_video):
+    master = stored_path(shared_video.stream)
     durations = {}
     for variant in playlist_entries(master):
         playlist = master.parent / variant
@@ -79,8 +103,8 @@ def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(video):
     assert {stream["codec_name"] for stream in frames["streams"]} == {"h264", "aac"}
 
 
-def test_mp4_fallback_is_faststart_h264_aac_from_the_360p_rung(video):
-    mp4 = video.download
+def test_mp4_fallback_is_faststart_h264_aac_from_the_360p_rung(db, shared_video):
+    mp4 = shared_video.download
     assert mp4.role == Rendition.Role.MP4 and mp4.name == "360p" and mp4.mime_type == "video/mp4"
     data = stored_path(mp4).read_bytes()
     assert data.index(b"moov") < data.index(b"mdat"), "moov atom must come first (faststart)"
@@ -90,12 +114,13 @@ def test_mp4_fallback_is_faststart_h264_aac_from_the_360p_rung(video):
     assert (mp4.width, mp4.height) == (640, 360)
 
 
-def test_poster_and_thumbnails(video):
+def test_poster_and_thumbnails(db, shared_video):
     from PIL import Image
 
-    with Image.open(stored_path(video.poster)) as poster:
+    with Image.open(stored_path(shared_video.poster)) as poster:
         assert poster.format == "JPEG" and poster.size == (854, 480)
-    widths = {rendition.name: rendition.width for rendition in video.renditions.filter(role=Rendition.Role.THUMBNAIL)}
+    thumbnails = shared_video.renditions.filter(role=Rendition.Role.THUMBNAIL)
+    widths = {rendition.name: rendition.width for rendition in thumbnails}
     assert widths == {thumbnail.name: thumbnail.width for thumbnail in get_profiles().video.thumbnails}
 
 
@@ -132,8 +157,6 @@ def test_a_job_whose_worker_died_is_requeued_and_its_partial_upload_removed(
 
     from django.utils import timezone
 
-    from media_pipeline.models import MediaAsset
-
     dead_attempt = "0123456789abcdef0123456789abcdef"
     orphan = f"renditions/{video.pk}/{dead_attempt}/hls/240p/segment_00000.ts"
     default_storage.save(orphan, open(stored_path(video.download), "rb"))
@@ -151,12 +174,10 @@ def test_a_job_whose_worker_died_is_requeued_and_its_partial_upload_removed(
     assert video.status == MediaStatus.QUEUED
 
 
-def test_a_fresh_job_is_not_taken_for_a_dead_one(video):
+def test_a_fresh_job_is_not_taken_for_a_dead_one(db, shared_video):
     from django.utils import timezone
 
-    from media_pipeline.models import MediaAsset
-
-    MediaAsset.objects.filter(pk=video.pk).update(status=MediaStatus.PROCESSING, heartbeat_at=timezone.now())
+    MediaAsset.objects.filter(pk=shared_video.pk).update(status=MediaStatus.PROCESSING, heartbeat_at=timezone.now())
     assert recover_interrupted_jobs() == []
 
 
