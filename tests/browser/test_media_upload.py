@@ -75,12 +75,26 @@ def test_an_upload_through_the_admin_is_prepared_and_plays_from_stream_and_fallb
 def test_a_damaged_upload_is_refused_with_a_reason_and_can_be_retried(archive, new_tab, tmp_path):
     tab = new_tab(DESKTOP)
     page = sign_in(archive, tab, "officer")
-    asset_id = upload(archive, page, "video", sample_files.make_random_bytes(tmp_path), "Tệp hỏng")
+    # Bytes that are no recording at all are refused on the form, in Vietnamese, and nothing is kept.
+    page.goto(archive.url("/admin/media/video/add/"))
+    page.fill("#id_title", "Tệp hỏng")
+    page.set_input_files("#id_file", str(sample_files.make_random_bytes(tmp_path)))
+    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    expect(page.locator(".error-message").first).to_contain_text("không")
+    tab.shoot("damaged-refused-on-the-form")
+    kept = archive.query(
+        "import json; from media_pipeline.models import MediaAsset; "
+        "print(json.dumps({'count': MediaAsset.objects.filter(title='Tệp hỏng').count()}))"
+    )
+    assert kept["count"] == 0
+    # A file whose header looks whole but whose data stops half-way passes the form and fails in
+    # the worker: the officer sees why and may run it again.
+    asset_id = upload(archive, page, "video", sample_files.make_truncated_mp4(tmp_path), "Tệp bị cắt")
     wait_until_prepared(archive, page, asset_id)
     status = page.locator("[data-media-status]")
     expect(status).to_have_attribute("data-media-status", "failed")
     reason = page.locator("[data-media-status] + .help")
-    expect(reason).to_contain_text("không")  # the reason, in Vietnamese
+    expect(reason).to_contain_text("tệp gốc")  # the reason, in Vietnamese
     tab.shoot("damaged-refused")
     page.locator("form[action$='/retry/'] button").click()
     expect(page.locator(".messages")).to_be_visible()
