@@ -84,7 +84,12 @@ def test_a_killed_worker_leaves_nothing_half_published_and_its_job_is_picked_up_
     )
     assert asset_states(project)[asset_id][0] == "ready", project.log("second-worker")
     assert "Requeued interrupted media jobs" in project.log("second-worker")
-    assert not glob.glob(os.path.join(project.env["TMPDIR"], "heritage-media-*")), "temporary files remain"
+    # The worker removes its temporary folder just after it records the job as ready.
+    project.wait_for(
+        lambda: not glob.glob(os.path.join(project.env["TMPDIR"], "heritage-media-*")),
+        timeout=15,
+        what="temporary files to be removed",
+    )
     folders = f"Rendition.objects.filter(asset_id={asset_id}).values_list('folder', flat=True)"
     published = json.loads(
         project.python(
