@@ -29,6 +29,13 @@ GROUPS_FOR_LEVEL = {
 STRICTNESS = {AccessLevel.PUBLIC: 0, AccessLevel.RESEARCHERS: 1, AccessLevel.RESTRICTED: 2}
 
 
+def access_level_field(help_text: str) -> models.CharField:
+    """The access level of an entry or of a recording: one definition for both."""
+    return models.CharField(
+        _("access"), max_length=20, choices=AccessLevel.choices, default=AccessLevel.PUBLIC, help_text=help_text
+    )
+
+
 def stricter(*levels: str) -> str:
     return max(levels, key=lambda level: STRICTNESS[level])
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtailmedia.models import AbstractMedia
 
-from heritage.access import AccessLevel, allowed_levels
+from heritage.access import access_level_field, allowed_levels
 from media_pipeline.failures import failure_message
 from media_pipeline.stored_names import caption_name
 
@@ -41,15 +41,11 @@ class MediaAsset(AbstractMedia):
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(_("prepared at"), null=True, blank=True, editable=False)
     # The recording's own level: a page that uses it can make it stricter, never looser.
-    access_level = models.CharField(
-        _("access"),
-        max_length=20,
-        choices=AccessLevel.choices,
-        default=AccessLevel.PUBLIC,
-        help_text=_(
+    access_level = access_level_field(
+        _(
             "Who may play or download this recording, whatever page it is placed in. "
             "A page open to more people shows “not available” in its place."
-        ),
+        )
     )
 
     admin_form_fields = ("title", "file", "collection", "thumbnail", "tags", "access_level")

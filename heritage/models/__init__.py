@@ -1,7 +1,8 @@
+from heritage.access import AccessLevel
+
 from .contributors import Contributor
 from .entries import (
     ENTRY_TYPES,
-    AccessLevel,
     ContributorRole,
     CustomPage,
     EntryContributor,

@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import AccessLevel, stricter, visible_to
+from heritage.access import access_level_field, stricter, visible_to
 from heritage.addresses import absolute_url
 from heritage.blocks import BodyBlock, MediaBlock
 from heritage.folding import fold
@@ -109,15 +109,11 @@ class EntryPage(Page):
         _("attribution"), max_length=300, help_text=_("Who must be credited when the material is reused.")
     )
     rights_note = models.TextField(_("rights note"), blank=True)
-    access_level = models.CharField(
-        _("access"),
-        max_length=20,
-        choices=AccessLevel.choices,
-        default=AccessLevel.PUBLIC,
-        help_text=_(
+    access_level = access_level_field(
+        _(
             "Registered researchers only, or restricted for sacred material and anything the "
             "community has not cleared for publication. Applies to the page and to its files."
-        ),
+        )
     )
 
     is_creatable = False

@@ -45,6 +45,17 @@ class S3Server:
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
         )
 
+    def archive_settings(self) -> dict[str, str]:
+        """The environment that points the archive's storage at this server's bucket."""
+        return {
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": self.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.secret_key,
+            "AWS_S3_REGION_NAME": self.region,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+        }
+
 
 def _free_ports(count: int) -> list[int]:
     # Hold every probe open until all are chosen so the ports differ.

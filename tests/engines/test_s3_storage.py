@@ -44,16 +44,7 @@ def project(s3, tmp_path, database_template):
     # Each test's database numbers assets from 1, so each starts with an empty bucket.
     for name in object_names(s3, ""):
         s3.client().delete_object(Bucket=s3.bucket, Key=name)
-    project = archive_project(
-        tmp_path / "archive",
-        database_template,
-        AWS_STORAGE_BUCKET_NAME=s3.bucket,
-        AWS_S3_ENDPOINT_URL=s3.endpoint_url,
-        AWS_ACCESS_KEY_ID=s3.access_key,
-        AWS_SECRET_ACCESS_KEY=s3.secret_key,
-        AWS_S3_REGION_NAME=s3.region,
-        AWS_S3_ADDRESSING_STYLE="path",
-    )
+    project = archive_project(tmp_path / "archive", database_template, **s3.archive_settings())
     yield project
     project.stop_all()
 
