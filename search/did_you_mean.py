@@ -4,7 +4,7 @@ nothing ("Đam Sam" → "Đăm San", "hemp weavng" → "hemp weaving").
 The vocabulary is the titles of public entries in the visitor's language and the names of
 ethnic groups (with their other names), places and languages. Words are compared folded,
 so a query typed without tone marks gets the marked spelling back. It is built once per
-language and rebuilt when an entry is published or unpublished."""
+language and number of words, and rebuilt when an entry is published or unpublished."""
 
 import re
 from difflib import SequenceMatcher
@@ -30,29 +30,30 @@ def did_you_mean(query: str, language: str) -> str | None:
     if not words or len(words) > MAX_WORDS:
         return None
     folded = " ".join(fold(word) for word in words)
-    vocabulary = _vocabulary(language, *_entries_state(language))
-    spelled = _closest(folded, vocabulary.get(len(words), {}))
+    state = _entries_state(language)
+    spelled = _closest(folded, _vocabulary(language, len(words), *state))
     if spelled is None:
-        spelled = " ".join(_closest(fold(word), vocabulary.get(1, {})) or word for word in words)
+        spelled = " ".join(_closest(fold(word), _vocabulary(language, 1, *state)) or word for word in words)
     if fold(spelled) == folded:
         return None
     return spelled.lower() if query == query.lower() else spelled
 
 
-def _closest(folded: str, spellings: dict[str, str]) -> str | None:
-    """The spelling whose folded form is most like `folded` (and alike enough)."""
-    if folded in spellings:
-        return spellings[folded]
+def _closest(folded: str, spellings: dict[int, dict[str, str]]) -> str | None:
+    """The spelling whose folded form is most like `folded` (and alike enough); only
+    spellings of about the same length can be."""
+    exact = spellings.get(len(folded), {}).get(folded)
+    if exact is not None:
+        return exact
     best, best_likeness = None, MIN_LIKENESS
     matcher = SequenceMatcher(b=folded, autojunk=False)
-    for candidate, spelling in spellings.items():
-        if abs(len(candidate) - len(folded)) > 2:
-            continue
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= best_likeness and matcher.quick_ratio() >= best_likeness:
-            likeness = matcher.ratio()
-            if likeness > best_likeness or (likeness == best_likeness and best is None):
-                best, best_likeness = spelling, likeness
+    for length in range(len(folded) - 2, len(folded) + 3):
+        for candidate, spelling in spellings.get(length, {}).items():
+            matcher.set_seq1(candidate)
+            if matcher.quick_ratio() >= best_likeness:
+                likeness = matcher.ratio()
+                if likeness > best_likeness or (likeness == best_likeness and best is None):
+                    best, best_likeness = spelling, likeness
     return best
 
 
@@ -66,10 +67,10 @@ def _entries_state(language: str) -> tuple:
     return state["count"], state["latest"]
 
 
-@lru_cache(maxsize=4)
-def _vocabulary(language: str, *state) -> dict[int, dict[str, str]]:
-    """Number of words → folded run of that many consecutive words → its spelling, from
-    every name and title in the vocabulary."""
+@lru_cache(maxsize=8)
+def _vocabulary(language: str, size: int, *state) -> dict[int, dict[str, str]]:
+    """Runs of `size` consecutive words in every name and title of the vocabulary: length
+    of the folded run → folded run → its spelling."""
     names = list(_public_entries(language).values_list("title", flat=True))
     for group in EthnicGroup.objects.all():
         names += [group.name_vi, group.name_en, *group.other_names.splitlines()]
@@ -79,8 +80,8 @@ def _vocabulary(language: str, *state) -> dict[int, dict[str, str]]:
     runs: dict[int, dict[str, str]] = {}
     for name in names:
         words = _WORD.findall(name)
-        for size in range(1, MAX_WORDS + 1):
-            for start in range(len(words) - size + 1):
-                run = words[start : start + size]
-                runs.setdefault(size, {}).setdefault(" ".join(fold(word) for word in run), " ".join(run))
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            folded = " ".join(fold(word) for word in run)
+            runs.setdefault(len(folded), {}).setdefault(folded, " ".join(run))
     return runs

@@ -129,5 +129,24 @@ def map_text(query: SearchQuery | str, change: Callable[[str], str]) -> SearchQu
     return query
 
 
+def whole_entry_query(query: SearchQuery, leaf: Callable[[PlainText | Phrase], dict]) -> dict:
+    """A search node's query for the syntax, combined over whole entries: each word or
+    phrase is matched by `leaf` across all fields, then And, Or and Not combine those.
+    (modelsearch combines per field, so `Khmer -Chôl` would still return the Chôl entry
+    through a field holding "Khmer" but not "Chôl".)"""
+    if isinstance(query, And):
+        return {"bool": {"must": [whole_entry_query(subquery, leaf) for subquery in query.subqueries]}}
+    if isinstance(query, Or):
+        return {
+            "bool": {
+                "should": [whole_entry_query(subquery, leaf) for subquery in query.subqueries],
+                "minimum_should_match": 1,
+            }
+        }
+    if isinstance(query, Not):
+        return {"bool": {"must_not": [whole_entry_query(query.subquery, leaf)]}}
+    return leaf(query)
+
+
 def _leaf(term: Term) -> SearchQuery:
     return Phrase(term.text) if term.phrase else PlainText(term.text, operator="and")
