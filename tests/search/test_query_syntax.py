@@ -106,6 +106,10 @@ def test_or_finds_either_side(client):
     found = titles(client, "Katê OR Khmer")
     assert {KATE, OK_OM_BOK, CHOL} <= set(found)
     assert set(found) == set(titles(client, "Katê")) | set(titles(client, "Khmer"))
+    either = titles(client, 'Katê OR "Ok Om Bok"')
+    assert {KATE, OK_OM_BOK} <= set(either) and CHOL not in either
+    # OR joins only its neighbours: the other words are still required.
+    assert titles(client, "Lễ hội Katê OR Khmer -Chăm") == [OK_OM_BOK]
 
 
 def test_an_emoji_does_not_empty_the_results(client):
@@ -204,3 +208,15 @@ def test_the_node_query_combines_whole_entries_not_single_fields():
     either = whole_entry_query(parse('Katê OR "Ok Om"'), leaf)["bool"]
     assert either["minimum_should_match"] == 1
     assert either["should"][1]["multi_match"]["type"] == "phrase"
+
+
+def test_text_saved_with_combining_marks_is_found_by_a_composed_query(client):
+    """An officer may paste decomposed text; its folded copy is the same as the composed one."""
+    page = EntryPage.objects.live().filter(access_level=AccessLevel.PUBLIC, locale__language_code="vi").first()
+    page = page.specific
+    page.title = unicodedata.normalize("NFD", "Lễ hội Xuống đồng Quỳnh Nhai")
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert "xuong dong quynh nhai" in page.folded_text()
+    for query in ("Xuống đồng Quỳnh Nhai", "xuong dong quynh nhai", unicodedata.normalize("NFD", "Quỳnh Nhai")):
+        assert page.title in titles(client, query)
