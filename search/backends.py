@@ -224,7 +224,8 @@ class _PlainQueries:
     plain words."""
 
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
-        return super()._search(query_compiler_class, plain_query(query), model_or_queryset, **kwargs)
+        syntax = query_compiler_class is not self.autocomplete_query_compiler_class
+        return super()._search(query_compiler_class, plain_query(query, syntax), model_or_queryset, **kwargs)
 
 
 @cache

@@ -10,15 +10,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 
 from modelsearch.backends import get_search_backend
 from modelsearch.query import MATCH_ALL
 
 from heritage.folding import fold
 from heritage.models import EntryPage
+from heritage.stemming import stem_words
 from search.backends import FALLBACK_BACKEND
 from search.facets import apply_filters, count_values, entry_values
 from search.models import MissedIndexChange
+from search.plain_text import query_text
+from search.query_syntax import map_text, parse
 
 # Pages, sorting by date and the CSV reach at most this many best matches, so a query that
 # matches most of the archive stays fast. On the database index, facets count only these.
@@ -56,20 +60,23 @@ class ResultPage:
 
 
 def matching_entries(entries, query: str, backend: str = "default") -> Matches:
-    """Ids of the best matches, as typed first; on a backend whose analyzers do not fold,
-    then those that match only once tone marks are ignored ("le hoi" finds "Lễ hội")."""
+    """Ids of the best matches of the query read with the archive's syntax, as typed first;
+    on a backend whose analyzers do not fold, then those that match only once tone marks
+    are ignored ("le hoi" finds "Lễ hội") or, on the English site, once English words are
+    reduced to their stems ("festivals" finds "festival")."""
+    parsed = parse(query_text(query))
     # Every word must match, on every backend, as researchers expect of a catalogue.
-    results = entries.search(query, operator="and", backend=backend)[:MAX_MATCHES]
+    results = entries.search(parsed, operator="and", backend=backend)[:MAX_MATCHES]
     exact = [page.pk for page in results]
     from_fallback = getattr(results, "from_fallback", False)
     backend_name = FALLBACK_BACKEND if from_fallback else backend
-    folded_query = fold(query)
+    loosened = map_text(parsed, stem_words if translation.get_language() == "en" else fold)
     folds = getattr(get_search_backend(backend_name), "folds_queries", False)
-    if folds or folded_query == query.lower() or len(exact) >= MAX_MATCHES:
+    if folds or repr(loosened) == repr(map_text(parsed, str.lower)) or len(exact) >= MAX_MATCHES:
         return Matches(exact, from_fallback)
     seen = set(exact)
-    folded = entries.search(folded_query, backend=backend_name, operator="and")[: MAX_MATCHES + len(exact)]
-    return Matches((exact + [page.pk for page in folded if page.pk not in seen])[:MAX_MATCHES], from_fallback)
+    more = entries.search(loosened, backend=backend_name, operator="and")[: MAX_MATCHES + len(exact)]
+    return Matches((exact + [page.pk for page in more if page.pk not in seen])[:MAX_MATCHES], from_fallback)
 
 
 def result_page(

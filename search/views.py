@@ -16,9 +16,11 @@ from heritage.addresses import current_language
 from heritage.folding import fold
 from heritage.models import EntryPage, EthnicGroup
 from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
+from search.did_you_mean import did_you_mean
 from search.facets import build_facets, selected_filters
-from search.plain_text import plain_words
+from search.plain_text import plain_words, query_text
 from search.query import ResultPage, all_matches, result_page, suggestions
+from search.query_syntax import wanted_words
 from search.snippets import CueHit, cue_hits, highlight, snippet
 
 MIN_AUTOCOMPLETE_LENGTH = 2
@@ -58,30 +60,37 @@ def _results(entries: list[EntryPage], query: str) -> list[Result]:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = plain_words(request.GET.get("q", ""))
+    """Results for the query read with the archive's syntax (search/query_syntax.py); with
+    no query, every entry the visitor may see, newest first, to browse by facets."""
+    query = query_text(request.GET.get("q", ""))
     selected = selected_filters(request.GET)
-    sort = "date" if request.GET.get("sort") == "date" else "relevance"
+    # Without a query there is no relevance: newest first.
+    sort = "date" if request.GET.get("sort") == "date" or not query else "relevance"
     context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
-    if query or selected:
-        entries = visible_entries(request, EntryPage, locale=Locale.get_active())
-        if request.GET.get("format") == "csv":
-            return _csv(all_matches(entries, query, selected, sort == "date").ids)
-        number = _page_number(request.GET.get("page"))
-        found = result_page(entries, query, selected, sort == "date", (number - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE)
-        context.update(
-            from_fallback=found.from_fallback,
-            truncated=found.truncated,
-            max_matches=found.reachable,
-            total=found.total,
-            facets=build_facets(found.counts, selected, request.GET),
-        )
-        page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
-        shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", "places__place")
-        by_id = shown.specific().in_bulk()
-        page.object_list = _results([by_id[pk] for pk in found.ids if pk in by_id], query)
-        context["results"] = page
-        context["csv_url"] = "?" + _with(request, format="csv", page=None)
-        context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
+    entries = visible_entries(request, EntryPage, locale=Locale.get_active())
+    if request.GET.get("format") == "csv":
+        return _csv(all_matches(entries, query, selected, sort == "date").ids)
+    number = _page_number(request.GET.get("page"))
+    found = result_page(entries, query, selected, sort == "date", (number - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE)
+    context.update(
+        from_fallback=found.from_fallback,
+        truncated=found.truncated,
+        max_matches=found.reachable,
+        total=found.total,
+        facets=build_facets(found.counts, selected, request.GET),
+    )
+    page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
+    shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", "places__place")
+    by_id = shown.specific().in_bulk()
+    page.object_list = _results([by_id[pk] for pk in found.ids if pk in by_id], wanted_words(query))
+    context["results"] = page
+    context["csv_url"] = "?" + _with(request, format="csv", page=None)
+    context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}
+    if query and not found.total:
+        suggestion = did_you_mean(query, current_language())
+        if suggestion:
+            context["suggestion"] = suggestion
+            context["suggestion_url"] = "?" + _with(request, q=suggestion, page=None)
     return TemplateResponse(request, "search/search.html", context)
 
 

@@ -37,6 +37,7 @@ from heritage.serializers import (
     PublicContributorsField,
     SharedMediaField,
 )
+from heritage.stemming import added_stems
 
 
 class Licence(models.TextChoices):
@@ -218,7 +219,8 @@ class EntryPage(Page):
 
     def folded_text(self) -> str:
         """Everything a visitor may look for in this entry, folded (no tone marks, đ as d),
-        so that a query typed without marks matches on every search backend."""
+        so that a query typed without marks matches on every search backend; in English,
+        with the English stems of its words (heritage/stemming.py)."""
         parts = [self.title, self.native_title, self.summary]
         parts += self.body.stream_block.get_searchable_content(self.body)
         for block in self.shared_media_blocks:
@@ -232,7 +234,11 @@ class EntryPage(Page):
             if block.value["media"] is not None:
                 for track in block.value["media"].captions.all():
                     parts += [cue["text"] for cue in track.cues]
-        return fold(" ".join(part for part in parts if part))
+        folded = fold(" ".join(part for part in parts if part))
+        if self.locale.language_code == "en":
+            # The database index has no English analyzer: its stems let "festivals" find "festival".
+            folded += " " + added_stems(folded)
+        return folded
 
     @cached_property
     def audio_video_blocks(self) -> list:

@@ -1,6 +1,7 @@
-"""Any text in a search box is plain words: quotes, operators, punctuation, NUL, emoji and
-very long queries never give an error, on the search page, its CSV, autocomplete and the
-API, and the words around them still find what they name."""
+"""Any text in a search box is a query: the archive's syntax ("phrase", OR, -word) where it
+is well formed, plain words otherwise. Stray quotes, lone operators, punctuation, NUL, emoji
+and very long queries never give an error, on the search page, its CSV, autocomplete and
+the API, and the words around them still find what they name."""
 
 import csv
 import io
@@ -43,6 +44,19 @@ HOSTILE_QUERIES = [
     "\t\r\n",
     "x" * 2100,
     "Lễ " * 800,
+    '-"',
+    '-""',
+    '"a" OR',
+    "OR -",
+    "- OR -",
+    '"🎉"',
+    '-"🎉" lễ',
+    '"lễ hội" OR "',
+    '"a\'b%s" -"c*d^" OR "NEAR(e f)"',
+    '"{col}: x" OR -y',
+    "a OR OR b",
+    '"' * 201,
+    '"lễ ' * 300,
 ]
 
 
