@@ -98,10 +98,6 @@ def entry_keys(ids: list[int]) -> dict[int, dict[str, list[str]]]:
     return {entry_id: {name: sorted(values[name][entry_id]) for name in FACET_NAMES} for entry_id in ids}
 
 
-def count_values(ids: list[int], values: dict[str, dict[int, set[str]]]) -> dict[str, Counter]:
-    return {name: Counter(key for entry_id in ids for key in values[name][entry_id]) for name in FACET_NAMES}
-
-
 def filter_entries(entries: QuerySet, selected: dict[str, list[str]]) -> QuerySet:
     """The entries having every selected value, in SQL, except "has" (see `media_keys`);
     values within a facet combine with "or"."""
@@ -210,11 +206,6 @@ def _place_provinces() -> dict[int, str | None]:
 
 def selected_filters(params) -> dict[str, list[str]]:
     return {name: [value for value in params.getlist(name) if value] for name in FACET_NAMES if params.getlist(name)}
-
-
-def apply_filters(ids: list[int], values: dict[str, dict[int, set[str]]], selected: dict[str, list[str]]) -> list[int]:
-    """The ids (order kept) having every selected value; values within a facet combine with "or"."""
-    return [entry_id for entry_id in ids if all(values[name][entry_id] & set(keys) for name, keys in selected.items())]
 
 
 def build_facets(counts: dict[str, Counter], selected: dict[str, list[str]], params) -> list[Facet]:
