@@ -154,7 +154,8 @@ def media_keys(entries: QuerySet) -> dict[int, set[str]]:
     media: the media live in each entry's block list, so they are read here."""
     media_ids: dict[int, set[int]] = defaultdict(set)
     keys: dict[int, set[str]] = defaultdict(set)
-    rows = entries.annotate(raw=Cast("media", TextField())).values_list("pk", "raw").order_by()
+    with_recordings = entries.annotate(raw=Cast("media", TextField())).filter(raw__contains='"audio_video"')
+    rows = with_recordings.values_list("pk", "raw").order_by()
     for entry_id, raw in rows:
         for block in json.loads(raw) if raw else []:
             if block.get("type") == "audio_video" and block["value"].get("media"):
