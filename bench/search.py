@@ -1127,6 +1127,7 @@ def run(options: argparse.Namespace) -> dict:
         "warmup": options.warmup,
         "limit": options.limit,
         "budget": options.budget,
+        "load_average": os.getloadavg()[0],
         "total_minutes": (time.monotonic() - started) / 60,
     }
 
@@ -1355,6 +1356,7 @@ def database_section(report: dict) -> str:
         "",
         *paragraph(
             f"`bench/search.py --entries {archive['generated']} --backends database --repeats {report['repeats']} "
+            f"--warmup {report['warmup']} --budget {report['budget']:g} "
             f"--get-repeats {report['get_repeats']}` ({report['total_minutes']:.0f} minutes this time; generating "
             f"the entries took {archive['generate_seconds']:.0f} s and `update_index` "
             f"{result['index_seconds']:.0f} s): "
@@ -1393,6 +1395,28 @@ def database_section(report: dict) -> str:
             f"| {cell(page, 'p50', limit, report['get_repeats'])} | {cell(page, 'p95', limit, report['get_repeats'])} |"
         )
     lines.append("")
+    load = report.get("load_average")
+    said = [
+        "Each call runs the FTS5 MATCH once per spelling (as typed, then folded) for the ids and BM25 scores of "
+        "every match, one query for the matches the visitor may see with the filters applied, one GROUP BY per "
+        "facet over those ids (passed to SQLite as one JSON parameter), and reads the media lists of the matches "
+        "with a recording for the video / audio / transcript facet.",
+        "The page loads its cards' entries, recordings and caption tracks once for the whole page, so its SQL "
+        "queries do not grow with the number of cards.",
+    ]
+    if load:
+        said.append(
+            f"Load average (1 minute) at the end of the run: {load:.1f} on {report['cores']} cores "
+            "(other work shared the machine), so the timings are upper bounds."
+        )
+    if archive["entries"] < ENTRIES:
+        factor = ENTRIES / archive["generated"]
+        said.append(
+            f"Not measured at {ENTRIES:,} here: at this run's rates writing {ENTRIES:,} entries takes about "
+            f"{archive['generate_seconds'] * factor / 60:.0f} minutes and `update_index` about "
+            f"{result['index_seconds'] * factor / 60:.0f}; query times grow with the number of matches."
+        )
+    lines += findings_block(said)
     return "\n".join(lines)
 
 
