@@ -1,13 +1,17 @@
 """Facets of a result set: what the matching entries have, with counts, and the filters a
 visitor picked. Each entry's facet keys are indexed with it on a search node, which counts
-them; on the database index they are counted here from the ids of entries the visitor may
-see. Either way entries hidden from the visitor never reach a count."""
+them; on the database index they are filtered and counted here in SQL, one GROUP BY per
+facet over the whole set of matches the visitor may see (given as a queryset, never as a
+list of ids). Either way entries hidden from the visitor never reach a count."""
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Count, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -94,17 +98,115 @@ def entry_keys(ids: list[int]) -> dict[int, dict[str, list[str]]]:
     return {entry_id: {name: sorted(values[name][entry_id]) for name in FACET_NAMES} for entry_id in ids}
 
 
-def count_values(ids: list[int], values: dict[str, dict[int, set[str]]]) -> dict[str, Counter]:
-    return {name: Counter(key for entry_id in ids for key in values[name][entry_id]) for name in FACET_NAMES}
+def filter_entries(entries: QuerySet, selected: dict[str, list[str]]) -> QuerySet:
+    """The entries having every selected value, in SQL, except "has" (see `media_keys`);
+    values within a facet combine with "or"."""
+    for name, keys in selected.items():
+        if name == "group":
+            through = EntryPage.ethnic_groups.through.objects.filter(ethnicgroup__code__in=keys)
+            entries = entries.filter(pk__in=through.values("entrypage_id"))
+        elif name == "language":
+            through = RecordingPage.content_languages.through.objects.filter(language__code__in=keys)
+            entries = entries.filter(pk__in=through.values("recordingpage_id"))
+        elif name == "province":
+            places = [place for place, province in _place_provinces().items() if province in keys]
+            entries = entries.filter(pk__in=EntryPlace.objects.filter(place_id__in=places).values("entry_id"))
+        elif name == "type":
+            types = {code: pk for pk, code in _type_codes().items()}
+            entries = entries.filter(content_type_id__in=[types[key] for key in keys if key in types])
+        elif name == "decade":
+            years = [int(key) for key in keys if key.isdigit()]
+            entries = entries.filter(_decade_filter(years))
+    return entries
+
+
+def count_entries(entries: QuerySet) -> dict[str, Counter]:
+    """For each facet but "has", key → how many of the entries have it: one GROUP BY each."""
+    pks = entries.values("pk")
+    groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=pks).values("ethnicgroup__code")
+    languages = RecordingPage.content_languages.through.objects.filter(recordingpage_id__in=pks)
+    provinces = _place_provinces()
+    places = EntryPlace.objects.filter(entry_id__in=pks, place_id__in=[pk for pk, code in provinces.items() if code])
+    province = Case(
+        *(When(place_id=pk, then=Value(code)) for pk, code in provinces.items() if code), output_field=CharField()
+    )
+    types = _type_codes()
+    decades = entries.exclude(documented_on=None).values(decade=ExtractYear("documented_on") / 10 * 10)
+    return {
+        "group": _counted(groups.annotate(count=Count("entrypage_id", distinct=True)), "ethnicgroup__code"),
+        "province": _counted(places.values(key=province).annotate(count=Count("entry_id", distinct=True)), "key"),
+        "type": Counter(
+            {
+                types.get(row["content_type_id"], "entry"): row["count"]
+                for row in entries.values("content_type_id").annotate(count=Count("pk")).order_by()
+            }
+        ),
+        "language": _counted(
+            languages.values("language__code").annotate(count=Count("recordingpage_id", distinct=True)),
+            "language__code",
+        ),
+        "decade": Counter({str(row["decade"]): row["count"] for row in decades.annotate(count=Count("pk")).order_by()}),
+    }
+
+
+def media_keys(entries: QuerySet) -> dict[int, set[str]]:
+    """Entry id → its "has" keys (video, audio, transcript), for those of the entries with
+    media: the media live in each entry's block list, so they are read here."""
+    media_ids: dict[int, set[int]] = defaultdict(set)
+    keys: dict[int, set[str]] = defaultdict(set)
+    with_recordings = entries.annotate(raw=Cast("media", TextField())).filter(raw__contains='"audio_video"')
+    rows = with_recordings.values_list("pk", "raw").order_by()
+    for entry_id, raw in rows:
+        for block in json.loads(raw) if raw else []:
+            if block.get("type") == "audio_video" and block["value"].get("media"):
+                media_ids[entry_id].add(block["value"]["media"])
+                if (block["value"].get("transcript") or "").strip():
+                    keys[entry_id].add("transcript")
+    used = {asset_id for assets in media_ids.values() for asset_id in assets}
+    asset_types = dict(MediaAsset.objects.filter(pk__in=used).values_list("pk", "type"))
+    captioned = set(MediaAsset.objects.filter(pk__in=used, captions__isnull=False).values_list("pk", flat=True))
+    for entry_id, assets in media_ids.items():
+        keys[entry_id].update(asset_types[asset_id] for asset_id in assets if asset_id in asset_types)
+        if assets & captioned:
+            keys[entry_id].add("transcript")
+    return {entry_id: found for entry_id, found in keys.items() if found}
+
+
+def _counted(rows, key: str) -> Counter:
+    return Counter({row[key]: row["count"] for row in rows.order_by() if row[key] is not None})
+
+
+def _decade_filter(years: list[int]) -> Q:
+    condition = Q(pk__in=[])
+    for year in years:
+        condition |= Q(documented_on__year__gte=year, documented_on__year__lt=year + 10)
+    return condition
+
+
+def _type_codes() -> dict[int, str]:
+    """Content type id → entry type key ("festival", "custom", "recording")."""
+    return {
+        content_type.pk: content_type.model.removesuffix("page")
+        for content_type in ContentType.objects.get_for_models(*EntryPage.__subclasses__()).values()
+    }
+
+
+def _place_provinces() -> dict[int, str | None]:
+    """Place id → the code of today's province it lies in (None outside any): all places
+    in one query, the chain of parents and successors followed here."""
+    places = {place.pk: place for place in Place.objects.all()}
+    provinces: dict[int, str | None] = {}
+    for pk, place in places.items():
+        current, seen = place, set()
+        while current is not None and current.pk not in seen and not current.is_current_province:
+            seen.add(current.pk)
+            current = places.get(current.successor_id or current.parent_id)
+        provinces[pk] = current.code if current is not None and current.is_current_province else None
+    return provinces
 
 
 def selected_filters(params) -> dict[str, list[str]]:
     return {name: [value for value in params.getlist(name) if value] for name in FACET_NAMES if params.getlist(name)}
-
-
-def apply_filters(ids: list[int], values: dict[str, dict[int, set[str]]], selected: dict[str, list[str]]) -> list[int]:
-    """The ids (order kept) having every selected value; values within a facet combine with "or"."""
-    return [entry_id for entry_id in ids if all(values[name][entry_id] & set(keys) for name, keys in selected.items())]
 
 
 def build_facets(counts: dict[str, Counter], selected: dict[str, list[str]], params) -> list[Facet]:

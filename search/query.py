@@ -3,13 +3,14 @@ newest) first, with the total and the facet counts.
 
 A search node answers in one request: it filters by the visitor's access and the chosen
 facets, counts the facets, and returns the page's ids. Without a node, or while it is
-down (search/backends.py), the database index gives the ids of the best matches and the
-facets are counted and filtered in SQL."""
+down (search/backends.py), the database index gives the ids of every match, best first,
+and the facets are counted and filtered in SQL on all of them."""
 
 from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from modelsearch.backends import get_search_backend
@@ -19,13 +20,14 @@ from heritage.folding import fold
 from heritage.models import EntryPage
 from heritage.stemming import stem_words
 from search.backends import FALLBACK_BACKEND
-from search.facets import apply_filters, count_values, entry_values
+from search.database_index import id_set, match_ids, ranked_ids
+from search.facets import count_entries, filter_entries, media_keys
 from search.models import MissedIndexChange
 from search.plain_text import query_text
 from search.query_syntax import map_text, parse
 
-# Pages, sorting by date and the CSV reach at most this many best matches, so a query that
-# matches most of the archive stays fast. On the database index, facets count only these.
+# Pages and the CSV reach at most this many best matches; the total and the facet counts
+# cover every match.
 MAX_MATCHES = 2000
 
 
@@ -70,9 +72,9 @@ def matching_entries(entries, query: str, backend: str = "default") -> Matches:
     exact = [page.pk for page in results]
     from_fallback = getattr(results, "from_fallback", False)
     backend_name = FALLBACK_BACKEND if from_fallback else backend
-    loosened = map_text(parsed, stem_words if translation.get_language() == "en" else fold)
+    loosened = _loosened(parsed)
     folds = getattr(get_search_backend(backend_name), "folds_queries", False)
-    if folds or repr(loosened) == repr(map_text(parsed, str.lower)) or len(exact) >= MAX_MATCHES:
+    if folds or _same(loosened, parsed) or len(exact) >= MAX_MATCHES:
         return Matches(exact, from_fallback)
     seen = set(exact)
     more = entries.search(loosened, backend=backend_name, operator="and")[: MAX_MATCHES + len(exact)]
@@ -129,29 +131,78 @@ def _node_results(entries, query: str):
     return entries.search(query, operator="and") if query else entries.search(MATCH_ALL)
 
 
+@dataclass
+class _DatabaseMatches:
+    # Every match, best first (or the best MAX_MATCHES where the index cannot give them all).
+    ranked: list[int]
+    # The visitor's entries among them, to filter and count in SQL.
+    entries: QuerySet
+    from_fallback: bool = False
+    truncated: bool = False
+
+
+def _database_matches(entries, query: str, backend: str) -> _DatabaseMatches:
+    """As `matching_entries` (as typed, then folded or stemmed), but every match, each FTS5
+    MATCH run once (search/database_index.py); without a query, every entry, newest first."""
+    if not query:
+        return _DatabaseMatches(list(entries.order_by("-first_published_at").values_list("pk", flat=True)), entries)
+    parsed = parse(query_text(query))
+    exact = entries.search(parsed, operator="and", backend=backend)
+    ranked = ranked_ids(exact)
+    if ranked is None:
+        matches = matching_entries(entries, query, backend)
+        return _DatabaseMatches(
+            matches.ids, entries.filter(pk__in=matches.ids), matches.from_fallback, matches.truncated
+        )
+    condition = Q(pk__in=match_ids(exact))
+    loosened = _loosened(parsed)
+    if not getattr(get_search_backend(backend), "folds_queries", False) and not _same(loosened, parsed):
+        more = entries.search(loosened, operator="and", backend=backend)
+        seen = set(ranked)
+        ranked += [pk for pk in ranked_ids(more) or [] if pk not in seen]
+        condition |= Q(pk__in=match_ids(more))
+    return _DatabaseMatches(ranked, entries.filter(condition), getattr(exact, "from_fallback", False))
+
+
+def _loosened(parsed):
+    """The query once tone marks are ignored, or on the English site once English words are
+    reduced to their stems."""
+    return map_text(parsed, stem_words if translation.get_language() == "en" else fold)
+
+
+def _same(loosened, parsed) -> bool:
+    return repr(loosened) == repr(map_text(parsed, str.lower))
+
+
 def _database_page(
     entries, query: str, filters: dict[str, list[str]], by_date: bool, offset: int, size: int, backend: str
 ) -> ResultPage:
-    if query:
-        matches = matching_entries(entries, query, backend)
-        ids, from_fallback, truncated = matches.ids, matches.from_fallback, matches.truncated
-    else:
-        ids = list(entries.order_by("-first_published_at").values_list("pk", flat=True))
-        from_fallback = truncated = False
-    from_fallback = from_fallback or backend == FALLBACK_BACKEND
-    values = entry_values(ids)
-    ids = apply_filters(ids, values, filters)
+    """Filters, counts and the date order on the whole set of matches, in SQL; only the
+    ids themselves come back, best first."""
+    found = _database_matches(entries, query, backend)
+    keep = set(filter_entries(found.entries, filters).values_list("pk", flat=True))
+    # The match set once more, by id, so that counting does not search again.
+    narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
+    media = media_keys(narrowed)
+    if filters.get("has"):
+        keep = {pk for pk in keep if media.get(pk, set()) & set(filters["has"])}
+        narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
+    ids = [pk for pk in found.ranked if pk in keep]
     if by_date:
-        ids = _by_date(ids)
+        ids = _by_date(ids, narrowed)
     if offset >= len(ids):
         offset = max(0, len(ids) - 1) // size * size
-    counts = count_values(ids, values)
-    return ResultPage(ids[offset : offset + size], offset, len(ids), counts, from_fallback, truncated)
+    counts = count_entries(narrowed)
+    counts["has"] = Counter(key for pk in ids for key in media.get(pk, ()))
+    from_fallback = found.from_fallback or backend == FALLBACK_BACKEND
+    truncated = found.truncated or len(ids) > MAX_MATCHES
+    page = ids[offset : min(offset + size, MAX_MATCHES)]
+    return ResultPage(page, offset, len(ids), counts, from_fallback, truncated)
 
 
-def _by_date(ids: list[int]) -> list[int]:
-    """Newest recordings first; undated ones last, by publication."""
-    dates = EntryPage.objects.filter(pk__in=ids).values_list("pk", "documented_on", "first_published_at")
+def _by_date(ids: list[int], entries: QuerySet) -> list[int]:
+    """Newest recordings first; undated ones last, by publication; ties keep their order."""
+    dates = entries.values_list("pk", "documented_on", "first_published_at").order_by()
     keyed = {pk: (documented is not None, documented, published) for pk, documented, published in dates}
     return sorted(ids, key=lambda pk: keyed[pk][:1] + (keyed[pk][1] or keyed[pk][2].date(),), reverse=True)
 

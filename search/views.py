@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
 
+from wagtail.blocks import StreamValue
 from wagtail.models import Locale
 
 from heritage.addresses import current_language
@@ -36,6 +38,26 @@ class Result:
     title: SafeString
     snippet: SafeString | None
     cue_hits: list[CueHit]
+
+
+def _with_media(entries: list[EntryPage]) -> list[EntryPage]:
+    """The entries with the blocks of their media lists, and the recordings' caption tracks,
+    loaded for all of them at once (each entry's list would otherwise load its own, card by card)."""
+    streams = [entry.media for entry in entries]
+    for type_name, child_block in EntryPage.media.field.stream_block.child_blocks.items():
+        # StreamValue fills `_bound_blocks` from `_raw_data` one stream at a time.
+        slots = [
+            (stream, index, raw)
+            for stream in streams
+            for index, raw in enumerate(stream._raw_data)
+            if raw["type"] == type_name and stream._bound_blocks[index] is None
+        ]
+        values = child_block.bulk_to_python([raw["value"] for _, _, raw in slots]) if slots else []
+        for (stream, index, raw), value in zip(slots, values, strict=True):
+            stream._bound_blocks[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
+    assets = [block.value["media"] for entry in entries for block in entry.audio_video_blocks]
+    prefetch_related_objects([asset for asset in assets if asset is not None], "captions")
+    return entries
 
 
 def _results(entries: list[EntryPage], query: str) -> list[Result]:
@@ -82,7 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
     shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", "places__place")
     by_id = shown.specific().in_bulk()
-    page.object_list = _results([by_id[pk] for pk in found.ids if pk in by_id], wanted_words(query))
+    page.object_list = _results(_with_media([by_id[pk] for pk in found.ids if pk in by_id]), wanted_words(query))
     context["results"] = page
     context["csv_url"] = "?" + _with(request, format="csv", page=None)
     context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}

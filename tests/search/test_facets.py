@@ -4,8 +4,12 @@ them, and take the whole result set away as CSV; hidden entries never show in an
 import csv
 import io
 import re
+from collections import Counter
 
 import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from heritage.access import AccessLevel
 from heritage.models import EntryPage
@@ -123,3 +127,18 @@ def test_a_page_past_the_last_shows_the_last_page_and_the_count_is_the_total(cli
     assert titles(last) and last.context["total"] == first.context["total"] == first.context["results"].paginator.count
     shown = re.search(r'class="result-count"[^>]*>\s*(\d+)', first.content.decode())
     assert shown and int(shown.group(1)) == first.context["total"]
+
+
+def test_a_page_of_results_loads_its_cards_recordings_and_captions_at_once(client, monkeypatch):
+    def page_of(size: int) -> tuple[Counter, list]:
+        monkeypatch.setattr("search.views.ENTRIES_PER_PAGE", size)
+        with CaptureQueriesContext(connection) as queries:
+            response = search(client, q="ban ghi")
+        tables = Counter(re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries.captured_queries)
+        return tables, list(response.context["results"])
+
+    one_tables, one = page_of(1)
+    many_tables, many = page_of(20)
+    assert len(one) == 1 and len([result for result in many if result.entry.audio_video_blocks]) >= 3
+    for table in ("media_pipeline_mediaasset", "media_pipeline_captiontrack", "heritage_entryplace"):
+        assert many_tables[table] == one_tables[table], table
