@@ -86,7 +86,7 @@ def ensure_indexes(backend) -> list[str]:
 
 def _key(backend, name: str) -> tuple[str, str]:
     # A new backend object comes with every get_search_backend(); its node and index do not.
-    return (repr(backend.hosts), name)
+    return (repr(getattr(backend, "hosts", None)), name)
 
 
 def ensure_index(backend, model: type[Model]) -> None:
