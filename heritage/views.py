@@ -117,8 +117,8 @@ def _may_see_details(request: HttpRequest) -> bool:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 {"status": "ok"} or 503 {"status": "failing"} for anyone, without writing to
-    storage; staff and the token also get each check, queue figures and errors, and the
-    storage check writes, reads and deletes a file."""
+    storage; staff and the token also get each check, queue figures and errors, the search
+    node's index state, and the storage check writes, reads and deletes a file."""
     started = time.monotonic()
     detailed = _may_see_details(request)
     storage_check = _check_storage_round_trip if detailed else _check_storage_answers
@@ -133,5 +133,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if healthy else "failing"}
     if detailed:
         body["checks"] = checks
+        # Reported, not checked: while the node is down or rebuilding, search falls back.
+        # Imported here: search depends on heritage, and only this report looks back.
+        from search.node_index import search_index_report
+
+        body["search_index"] = search_index_report()
         body["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -11,9 +11,12 @@ fall back to.
 Without a node: modelsearch's database backend for the database in use
 (`database_backend`)."""
 
+import hashlib
+import json
 import logging
+import unicodedata
 from collections import Counter
-from copy import deepcopy
+from copy import copy, deepcopy
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,11 +29,16 @@ from django.db import models
 
 from modelsearch.backends import database, elasticsearch8, get_search_backend, opensearch2
 from modelsearch.backends.elasticsearchbase import ElasticsearchAutocompleteQueryCompilerImpl, Field
+from modelsearch.index import SearchField, get_indexed_models
+from modelsearch.query import And, Not, Or, Phrase, PlainText
 from modelsearch.utils import deep_update
 
+from heritage.folding import fold
 from search.analysis import ENGLISH_TEXT, index_settings
 from search.facets import FACET_NAMES, entry_keys
+from search.group_names import GroupName, group_names, read_query, words
 from search.plain_text import plain_query
+from search.query_syntax import whole_entry_query
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +46,17 @@ FALLBACK_BACKEND = "fallback"
 # Each entry's facet keys (search/facets.py), one keyword field per facet.
 FACETS = "_facets"
 FACET_BUCKETS = 500
+# Stored in each index's mapping (`_meta`): the version of the archive's settings and
+# mappings it was made with (search/node_index.py).
+MAPPING_VERSION = "archive_mapping_version"
+# An entry of a group the query names scores this much over its text matches, so the
+# group's entries come before entries that only mention the name.
+GROUP_SCORE = 50.0
+# A match only through a typo counts this little (typos are tried only when the query as
+# typed matches nothing).
+TYPO_BOOST = 0.01
+# 4xx answers that mean "busy", not "wrong".
+_BUSY_STATUSES = (408, 429)
 
 
 @dataclass
@@ -53,10 +72,45 @@ def _is_entry_model(model: type) -> bool:
     return issubclass(model, EntryPage)
 
 
+def composed(value):
+    """Text (or a modelsearch query, or a document) with every string in Unicode NFC:
+    phones and some keyboards send Vietnamese as letters plus combining marks, which the
+    index would otherwise read as other words."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {key: composed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(composed(item) for item in value)
+    if hasattr(value, "query_string") or hasattr(value, "subqueries") or hasattr(value, "subquery"):
+        value = copy(value)
+        if hasattr(value, "query_string"):
+            value.query_string = composed(value.query_string)
+        if hasattr(value, "subqueries"):
+            value.subqueries = [composed(item) for item in value.subqueries]
+        if hasattr(value, "subquery"):
+            value.subquery = composed(value.subquery)
+    return value
+
+
+@cache
+def mapping_version(mapping_class: type) -> str:
+    """A short hash of the index settings and every indexed model's mapping: an index made
+    with another version lacks analyzers or fields that queries use."""
+    mappings = {model._meta.label: mapping_class(model).archive_mapping() for model in get_indexed_models()}
+    payload = json.dumps({"settings": index_settings(), "mappings": mappings}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
 class _ArchiveMapping:
     edgengram_analyzer_config = {"analyzer": "edgengram_analyzer", "search_analyzer": "folded_query"}
 
     def get_mapping(self) -> dict:
+        mapping = self.archive_mapping()
+        mapping["_meta"] = {MAPPING_VERSION: mapping_version(type(self))}
+        return mapping
+
+    def archive_mapping(self) -> dict:
         """modelsearch's mapping, with every field copied into `_all_text` also copied into
         an English field (a multi-field of `_all_text` would not receive copied values)."""
         mapping = super().get_mapping()
@@ -78,7 +132,7 @@ class _ArchiveMapping:
         return mapping
 
     def get_document(self, obj: models.Model) -> dict:
-        document = super().get_document(obj)
+        document = composed(super().get_document(obj))
         if _is_entry_model(type(obj)):
             keys = getattr(obj, "_facet_keys", None)
             document[FACETS] = keys if keys is not None else entry_keys([obj.pk])[obj.pk]
@@ -100,11 +154,75 @@ class _ArchiveIndex:
 
 
 class _ArchiveQueryCompiler:
+    # Set by the results when the query as typed matched nothing: the words spelled nowhere
+    # in the index, which then match with a typo, on the folded text.
+    typo_words: set[str] = frozenset()
+
     def _remap_fields(self, fields):
         remapped = super()._remap_fields(fields)
         if not fields:
             remapped.append(Field(ENGLISH_TEXT))
         return remapped
+
+    def get_inner_query(self):
+        """The archive's query syntax (And, Or, Not of words and phrases) combined over whole
+        entries (search/query_syntax.py), not field by field as modelsearch does."""
+        if isinstance(self.query, (And, Or, Not)):
+            fields = self.remapped_fields
+            return whole_entry_query(
+                self.query,
+                lambda leaf: (
+                    self._compile_phrase_query(leaf, fields)
+                    if isinstance(leaf, Phrase)
+                    else self._compile_plaintext_query(leaf, fields)
+                ),
+            )
+        return super().get_inner_query()
+
+    def _compile_plaintext_query(self, query, fields, boost=1.0):
+        """The query's words, with the ethnic-group names in it (search/group_names.py)
+        matched against the entries' groups: a query that is only a group name finds that
+        group's entries; a marked name inside a longer query finds the group's entries
+        first, then entries with that exact spelling in their text."""
+        text = composed(query.query_string)
+        if not _is_entry_model(self.queryset.model):
+            return self._words(query, text, fields, boost)
+        reading = read_query(text, group_names())
+        if not reading.names:
+            return self._words(query, text, fields, boost)
+        must = [self._group_clause(name, reading.whole) for name in reading.names]
+        if reading.rest:
+            must.append(self._words(query, reading.rest, fields, boost))
+        # Ranks the entries that match by all of the query's text.
+        ranking = super()._compile_plaintext_query(PlainText(text, operator="or", boost=query.boost), fields, boost)
+        return {"bool": {"must": must, "should": [ranking]}}
+
+    def _words(self, query, text: str, fields, boost: float) -> dict:
+        typed = words(text)
+        if not self.typo_words.intersection(typed):
+            return super()._compile_plaintext_query(PlainText(text, query.operator, query.boost), fields, boost)
+        column = self._folded_text_column()
+        clauses = []
+        for word in typed:
+            if word in self.typo_words:
+                fuzzy = {"query": fold(word), "fuzziness": "AUTO", "analyzer": "folded_query", "boost": TYPO_BOOST}
+                clauses.append({"match": {column: fuzzy}})
+            else:
+                clauses.append(super()._compile_plaintext_query(PlainText(word, boost=query.boost), fields, boost))
+        return {"bool": {"must" if query.operator == "and" else "should": clauses}}
+
+    def _group_clause(self, name: GroupName, whole: bool) -> dict:
+        group = {"constant_score": {"filter": {"terms": {f"{FACETS}.group": name.codes}}, "boost": GROUP_SCORE}}
+        if whole:
+            return group
+        spelled = {"match_phrase": {"_all_text": {"query": name.text, "analyzer": "exact_query"}}}
+        return {"bool": {"should": [group, spelled]}}
+
+    def _folded_text_column(self) -> str | None:
+        for field in self.get_searchable_fields():
+            if isinstance(field, SearchField) and field.field_name == "folded_text":
+                return self.mapping.get_field_column_name(field)
+        return None
 
 
 class _FallbackResults:
@@ -115,10 +233,46 @@ class _FallbackResults:
     from_fallback = False
 
     def _note_unavailable(self, error: Exception) -> None:
+        """Unreachable, timed out or failing (5xx): the database index answers. A request the
+        node refuses (4xx: a missing index, a mapping the archive did not make) is an error
+        to fix, raised."""
+        if refused(error):
+            logger.error("The search node refused a request: %s", error)
+            raise error
         if FALLBACK_BACKEND not in settings.WAGTAILSEARCH_BACKENDS:
             raise error
         logger.warning("The search node did not answer; searching the database index.", exc_info=True)
         self.from_fallback = True
+
+    def _typos_allowed(self) -> bool:
+        """Whether a query that matched nothing may be tried again with typos: when some of
+        its words are spelled, as typed, nowhere in the index. Those words then match with
+        a typo, for the rest of this search; the others still match as typed."""
+        compiler = self.query_compiler
+        if compiler.typo_words or not isinstance(compiler, _ArchiveQueryCompiler):
+            return False
+        if not isinstance(compiler.query, PlainText) or compiler._folded_text_column() is None:
+            return False
+        typed = list(dict.fromkeys(words(compiler.query.query_string)))
+        if not typed:
+            return False
+        body = {
+            "size": 0,
+            "aggs": {
+                "known": {
+                    "filters": {
+                        "filters": {
+                            str(position): {"match": {"_all_text": {"query": word, "analyzer": "exact_query"}}}
+                            for position, word in enumerate(typed)
+                        }
+                    }
+                }
+            },
+        }
+        index = self.backend.get_index_for_model(compiler.queryset.model).name
+        buckets = self._backend_do_search(body, index=index)["aggregations"]["known"]["buckets"]
+        compiler.typo_words = {word for position, word in enumerate(typed) if not buckets[str(position)]["doc_count"]}
+        return bool(compiler.typo_words)
 
     def _fallback(self, error: Exception):
         self._note_unavailable(error)
@@ -143,8 +297,9 @@ class _FallbackResults:
         """One request: the ids of `size` hits from `offset` that have every chosen facet
         key (keys of one facet combine with "or"), their total, and the facet counts among
         them. None when the node cannot answer."""
-        try:
-            response = self._filtered_search(
+
+        def search() -> dict:
+            return self._filtered_search(
                 filters,
                 by_date,
                 exclude,
@@ -156,6 +311,11 @@ class _FallbackResults:
                 },
                 filter_path="hits.total.value,hits.hits._id,aggregations.*.buckets.key,aggregations.*.buckets.doc_count",
             )
+
+        try:
+            response = search()
+            if not response.get("hits", {}).get("total", {}).get("value") and self._typos_allowed():
+                response = search()
         except self.backend.unavailable_errors as error:
             self._note_unavailable(error)
             return None
@@ -167,12 +327,19 @@ class _FallbackResults:
     def filtered_pks(self, filters: dict[str, list[str]], by_date: bool, size: int, exclude: list[int]) -> list | None:
         """The ids of the best `size` hits having the chosen facet keys; None when the node
         cannot answer."""
-        try:
+
+        def search() -> list:
             response = self._filtered_search(filters, by_date, exclude, size=size, filter_path="hits.hits._id")
+            return self._hit_ids(response)
+
+        try:
+            ids = search()
+            if not ids and self._typos_allowed():
+                ids = search()
         except self.backend.unavailable_errors as error:
             self._note_unavailable(error)
             return None
-        return self._hit_ids(response)
+        return ids
 
     def _filtered_search(
         self, filters: dict[str, list[str]], by_date: bool, exclude: list[int], aggregations=None, **params
@@ -202,13 +369,19 @@ class _FallbackResults:
 
     def _do_search(self):
         try:
-            return list(super()._do_search())
+            results = list(super()._do_search())
+            if not results and not self.start and self._typos_allowed():
+                results = list(super()._do_search())
+            return results
         except self.backend.unavailable_errors as error:
             return list(self._fallback(error))
 
     def _do_count(self) -> int:
         try:
-            return super()._do_count()
+            count = super()._do_count()
+            if not count and self._typos_allowed():
+                count = super()._do_count()
+            return count
         except self.backend.unavailable_errors as error:
             return self._fallback(error).count()
 
@@ -219,13 +392,22 @@ class _FallbackResults:
             return self._fallback(error).facet(field_name)
 
 
+def refused(error: Exception) -> bool:
+    """A 4xx answer from the node (other than "busy"): the request was wrong, not the node
+    unavailable."""
+    status = getattr(getattr(error, "meta", None), "status", None)  # elasticsearch 8
+    if status is None:
+        status = getattr(error, "status_code", None)  # opensearch-py; "N/A" without an answer
+    return isinstance(status, int) and 400 <= status < 500 and status not in _BUSY_STATUSES
+
+
 class _PlainQueries:
     """The one door of every search and autocomplete into an index: the query goes in as
-    plain words."""
+    plain words, in Unicode NFC."""
 
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
         syntax = query_compiler_class is not self.autocomplete_query_compiler_class
-        return super()._search(query_compiler_class, plain_query(query, syntax), model_or_queryset, **kwargs)
+        return super()._search(query_compiler_class, plain_query(composed(query), syntax), model_or_queryset, **kwargs)
 
 
 @cache
@@ -246,10 +428,23 @@ class _ArchiveBackend(_PlainQueries):
 
     def add(self, obj: models.Model) -> None:
         try:
+            self._ensure_index(type(obj))
             super().add(obj)
         except Exception:
             _remember(obj, deleted=False)
             raise
+
+    def add_bulk(self, model: type, obj_list) -> None:
+        self._ensure_index(model)
+        super().add_bulk(model, obj_list)
+
+    def _ensure_index(self, model: type) -> None:
+        """Before the first write of this process to an index: make it with the archive's
+        mapping if it is missing (the node would otherwise make one from the document,
+        without our analyzers or keyword fields)."""
+        from search.node_index import ensure_index
+
+        ensure_index(self, model)
 
     def delete(self, obj: models.Model) -> None:
         try:

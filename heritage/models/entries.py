@@ -67,6 +67,15 @@ class EntryTag(TaggedItemBase):
     content_object = ParentalKey("heritage.EntryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+# A language finds the entries in it by its names and its ISO 639-3 code ("tyz", "mtq").
+LANGUAGE_SEARCH_FIELDS = [
+    index.SearchField("name_vi"),
+    index.SearchField("name_en"),
+    index.SearchField("iso_639_3"),
+    index.SearchField("code"),
+]
+
+
 class EntryQuerySet(PageQuerySet):
     def visible_to(self, user) -> "EntryQuerySet":
         """Live entries that `user` may open: the question every public route asks."""
@@ -133,6 +142,7 @@ class EntryPage(Page):
             [index.SearchField("name_vi"), index.SearchField("name_en"), index.SearchField("other_names")],
         ),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("native_title_language", LANGUAGE_SEARCH_FIELDS),
         index.SearchField("folded_text"),
         index.AutocompleteField("folded_title"),
         index.FilterField("access_level"),
@@ -214,6 +224,10 @@ class EntryPage(Page):
                 return block.value["image"]
         return None
 
+    def languages_in_entry(self) -> list:
+        """The languages a researcher may search this entry by."""
+        return [self.native_title_language] if self.native_title_language else []
+
     def folded_title(self) -> str:
         return fold(f"{self.title} {self.native_title}")
 
@@ -230,6 +244,8 @@ class EntryPage(Page):
         for entry_place in self.places.select_related("place"):
             parts += [entry_place.name_as_recorded, entry_place.place.name_vi, entry_place.place.name_en]
         parts += [tag.name for tag in self.tags.all()]
+        for language in self.languages_in_entry():
+            parts += [language.name_vi, language.name_en]
         for block in self.shared_audio_video_blocks:
             if block.value["media"] is not None:
                 for track in block.value["media"].captions.all():
@@ -424,12 +440,20 @@ class RecordingPage(EntryPage):
     )
 
     parent_page_types = ["heritage.RecordingIndexPage"]
+
+    def languages_in_entry(self) -> list:
+        languages = [*super().languages_in_entry(), *self.content_languages.all()]
+        if self.described_language:
+            languages.append(self.described_language)
+        return languages
+
     subpage_types: list[str] = []
     template = "heritage/entry_page.html"
     facts_template = "heritage/facts/recording.html"
     none_for_group_message = _("No recordings of this group have been published yet.")
     search_fields = EntryPage.search_fields + [
-        index.RelatedFields("content_languages", [index.SearchField("name_vi"), index.SearchField("name_en")]),
+        index.RelatedFields("content_languages", LANGUAGE_SEARCH_FIELDS),
+        index.RelatedFields("described_language", LANGUAGE_SEARCH_FIELDS),
     ]
     api_fields = EntryPage.api_fields + [
         APIField("genre"),

@@ -49,6 +49,8 @@ def with_token(token=TOKEN):
 def assert_detailed(body):
     assert set(body["checks"]) == {"database", "storage", "worker"}
     assert "duration_ms" in body
+    # Without a search node there is no node index to report (see the engine test for one).
+    assert body["search_index"] == {"backend": "database"}
 
 
 # Anonymous: status only ----------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Locale
 
 from heritage.access import visible_to
-from heritage.stemming import stem_words
 from heritage.models import EntryPage
+from heritage.stemming import stem_words
 from search.database_index import ranked_ids
 from search.facets import entry_values
 
