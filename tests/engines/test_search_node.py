@@ -185,6 +185,16 @@ def test_languages_are_found_by_code_and_name(project):
     assert "khan-dam-san-e-de" not in english["Eastern Katu"]["found"]
 
 
+def test_the_query_syntax_means_the_same_on_the_node(project):
+    answer = search(project, "Katê OR Khmer", "Khmer -Chôl", "Khmer", '"Ok Om Bok"', '"Bok Om Ok"')
+    assert set(answer["Katê OR Khmer"]["found"]) >= {"kate-cham", "ok-om-bok-khmer", "chol-chnam-thmay-khmer"}
+    assert "chol-chnam-thmay-khmer" in answer["Khmer"]["found"]
+    assert "ok-om-bok-khmer" in answer["Khmer -Chôl"]["found"]
+    assert "chol-chnam-thmay-khmer" not in answer["Khmer -Chôl"]["found"]
+    assert answer['"Ok Om Bok"']["found"][:1] == ["ok-om-bok-khmer"]
+    assert "ok-om-bok-khmer" not in answer['"Bok Om Ok"']["found"]
+
+
 def test_typos_find_entries_but_never_outrank_exact_matches(project):
     answer = search(project, "Đam Sam", "Đam San")
     assert "khan-dam-san-e-de" in answer["Đam Sam"]["found"]
