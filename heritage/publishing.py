@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from wagtail.actions.publish_page_revision import PublishPagePermissionError
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import DraftStateMixin, Page, Revision
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 # Page fields that together say what the public sees of a page.
 PUBLICATION_FIELDS = ("live", "live_revision_id", "alias_of_id")
@@ -36,6 +37,11 @@ def may_publish(user, instance) -> bool:
         opts = instance._meta
         return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
     return True
+
+
+def is_reviewer(user) -> bool:
+    """Whether `user` may publish pages: a reviewer or an administrator."""
+    return PagePermissionPolicy().user_has_permission(user, "publish")
 
 
 def _publication_changes(page: Page, update_fields) -> bool:
