@@ -195,3 +195,97 @@ def test_an_image_in_an_officers_draft_of_a_live_page_stays_hidden_until_publish
     # Positive control: once a reviewer publishes the draft, the image is public.
     public_entry.get_latest_revision().publish(user=reviewer)
     assert status(Client(), image.file.url) == 200
+
+
+def image_upload(name: str = "thay-the.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (10, 200, 10)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def published_image(public_entry):
+    """An image of its own in a live public page (replacing a file deletes the old one from
+    storage, so the demo's files are left alone)."""
+    image = new_image("Ảnh đã xuất bản")
+    public_entry.body.append(("image", {"image": image, "caption": "", "alt_text": "ảnh"}))
+    public_entry.save_revision().publish()
+    assert status(Client(), image.file.url) == 200
+    return image
+
+
+def test_an_officer_cannot_replace_the_file_of_a_published_image(client, officer, published_image):
+    """Replacing the picture a live page shows publishes the new picture."""
+    before = published_image.file.name
+    client.force_login(officer)
+    response = client.post(
+        f"/admin/images/{published_image.pk}/",
+        {
+            "title": published_image.title,
+            "collection": published_image.collection_id,
+            "tags": "",
+            "file": image_upload(),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"  # Wagtail's "no permission"
+    published_image.refresh_from_db()
+    assert published_image.file.name == before
+
+
+def test_a_reviewer_may_replace_the_file_of_a_published_image(client, reviewer, published_image):
+    before = published_image.file.name
+    client.force_login(reviewer)
+    response = client.post(
+        f"/admin/images/{published_image.pk}/",
+        {
+            "title": published_image.title,
+            "collection": published_image.collection_id,
+            "tags": "",
+            "file": image_upload(),
+        },
+    )
+    assert response.status_code == 302
+    published_image.refresh_from_db()
+    assert published_image.file.name != before
+    assert status(Client(), published_image.file.url) == 200
+
+
+def test_an_officer_may_replace_the_file_of_an_image_no_live_page_shows(client, officer):
+    image = new_image("Ảnh trong kho")
+    before = image.file.name
+    client.force_login(officer)
+    response = client.post(
+        f"/admin/images/{image.pk}/",
+        {"title": image.title, "collection": image.collection_id, "tags": "", "file": image_upload()},
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.file.name != before
+
+
+def test_an_officer_cannot_add_or_replace_captions_of_a_published_recording(officer, reviewer, public_entry):
+    from django.core.files.base import ContentFile
+
+    from media_pipeline.models import CaptionTrack
+
+    recording = public_entry.audio_video_blocks[0].value["media"]
+    vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\nLời mới chưa duyệt\n"
+    with LogContext(user=officer), pytest.raises(PermissionDenied):
+        CaptionTrack(asset=recording, language="tyz", label="Tày", kind="captions").file.save(
+            "x.vtt", ContentFile(vtt.encode())
+        )
+    track = recording.captions.first()
+    assert track is not None
+    before = track.file.name
+    with LogContext(user=officer), pytest.raises(PermissionDenied):
+        track.file.save("y.vtt", ContentFile(vtt.encode()))
+    track.refresh_from_db()
+    assert track.file.name == before
+    # Positive control: a reviewer adds captions to a published recording.
+    with LogContext(user=reviewer):
+        CaptionTrack(asset=recording, language="tyz", label="Tày", kind="captions").file.save(
+            "x.vtt", ContentFile(vtt.encode())
+        )
+    assert recording.captions.filter(language="tyz").exists()
