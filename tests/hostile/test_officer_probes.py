@@ -289,3 +289,35 @@ def test_an_officer_cannot_add_or_replace_captions_of_a_published_recording(offi
             "x.vtt", ContentFile(vtt.encode())
         )
     assert recording.captions.filter(language="tyz").exists()
+
+
+def test_a_collection_kept_private_stays_private_on_every_file_address(published_image, researcher, officer):
+    """Wagtail's collection privacy (set by an administrator) holds for /files/ as it does
+    for Wagtail's own document view: a second address never opens what the first refuses."""
+    from wagtail.models import CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Riêng tư")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set(Group.objects.filter(name="Officers"))
+    published_image.collection = private
+    published_image.save()
+    rendition = published_image.get_rendition("fill-16x16")
+    for user in (None, researcher):
+        visitor = Client()
+        if user is not None:
+            visitor.force_login(user)
+        assert status(visitor, published_image.file.url) == 404, user
+        assert status(visitor, rendition.url) == 404, user
+    staff = Client()
+    staff.force_login(officer)
+    assert status(staff, published_image.file.url) == 200
+    login_only = Collection.get_first_root_node().add_child(name="Đăng nhập")
+    CollectionViewRestriction.objects.create(collection=login_only, restriction_type=CollectionViewRestriction.LOGIN)
+    published_image.collection = login_only
+    published_image.save()
+    assert status(Client(), published_image.file.url) == 404
+    visitor = Client()
+    visitor.force_login(researcher)
+    assert status(visitor, published_image.file.url) == 200  # signed in is enough there
