@@ -474,3 +474,33 @@ def test_no_sign_in_attempt_answers_5xx(django_settings, username, password, for
     for login in ("/vi/_util/login/", "/admin/login/"):
         response = client.post(login, {"username": username, "password": password}, HTTP_X_FORWARDED_FOR=forwarded)
         assert response.status_code < 500, (login, username, forwarded, response.status_code)
+
+
+def test_old_addresses_of_hidden_entries_answer_as_unknown_ones(hidden_entries, visitors, officer):
+    """Wagtail keeps a redirect from every old address when a section is renamed or moved;
+    the redirect to a hidden entry would tell that it exists, and its new address."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    redirects = {redirect.redirect_page_id: redirect for redirect in Redirect.objects.exclude(redirect_page=None)}
+    for kind, user in visitors.items():
+        client = signed_in(user)
+        for entry in hidden_entries[kind]:
+            if kind == "anonymous" and entry.access_level == AccessLevel.RESEARCHERS:
+                continue
+            if entry.pk not in redirects:
+                old_path = f"/{entry.locale.language_code}/cu/{entry.slug}"
+                redirects[entry.pk] = Redirect.objects.create(old_path=old_path, redirect_page=entry)
+            redirect = redirects[entry.pk]
+            response = client.get(redirect.old_path + "/")  # stored without the final slash
+            assert response.status_code == 404, (kind, redirect.old_path, response.status_code)
+            unknown = client.get(redirect.old_path + "-khong-co/", follow=True)
+            assert response.status_code == unknown.status_code
+            own_address = redirect.old_path.split("/", 2)[2].encode()  # the 404 page's language links repeat it
+            assert entry.slug.encode() not in response.content.replace(own_address, b"")
+    public = EntryPage.objects.filter(access_level=AccessLevel.PUBLIC).live().first()
+    Redirect.objects.create(old_path="/vi/cu/cong-khai", redirect_page=public)
+    assert Client().get("/vi/cu/cong-khai/").status_code == 301  # positive control
+    staff = signed_in(officer)
+    entry = hidden_entries["anonymous"][0]
+    Redirect.objects.create(old_path="/vi/cu/han-che", redirect_page=entry)
+    assert staff.get("/vi/cu/han-che/").status_code == 301
