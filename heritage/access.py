@@ -2,6 +2,9 @@
 restriction, so that Wagtail itself keeps restricted entries out of page serving, the
 sitemap and the API; the helpers here apply the same rule to listings and files."""
 
+from contextvars import ContextVar
+
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -26,6 +29,7 @@ GROUPS_FOR_LEVEL = {
     AccessLevel.RESEARCHERS: [RESEARCHERS, OFFICERS, REVIEWERS, ADMINISTRATORS],
     AccessLevel.RESTRICTED: [OFFICERS, REVIEWERS, ADMINISTRATORS],
 }
+_applying = ContextVar("applying_access_level", default=False)
 STRICTNESS = {AccessLevel.PUBLIC: 0, AccessLevel.RESEARCHERS: 1, AccessLevel.RESTRICTED: 2}
 
 
@@ -46,8 +50,17 @@ def apply_access_level(page: Page, level: str) -> None:
     translations = list(page.get_translations(inclusive=True).specific())
     for translation in translations:
         level = stricter(level, getattr(translation, "access_level", level))
-    for translation in translations:
-        _restrict(translation, level)
+    token = _applying.set(True)
+    try:
+        for translation in translations:
+            _restrict(translation, level)
+    finally:
+        _applying.reset(token)
+
+
+def applying_access_level() -> bool:
+    """Whether the restrictions now changing are being set by `apply_access_level`, not by hand."""
+    return _applying.get()
 
 
 def _restrict(page: Page, level: str) -> None:
@@ -90,20 +103,28 @@ def entry_level(page: Page) -> str:
 def visible_to(queryset: QuerySet, user) -> QuerySet:
     """Live pages from `queryset` that `user` may open: the one rule behind every public
     route (pages, listings, search, API, sitemap, embeds, files). Entries are checked on
-    their access field and on the mirrored view restrictions, so either one alone
-    suffices to hide an entry. Prefer `EntryPage.objects.visible_to(user)` for entries."""
+    the access field of every translation and on the mirrored view restrictions, so
+    either one alone suffices to hide an entry. Prefer `EntryPage.objects.visible_to(user)`
+    for entries."""
     queryset = queryset.live()
     user = user or AnonymousUser()
     if user.is_superuser:
         return queryset
-    if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
-        queryset = queryset.filter(access_level__in=allowed_levels(user))
+    queryset = queryset.exclude(translation_key__in=_entries_outside(allowed_levels(user)))
     hidden = PageViewRestriction.objects.all()
     if user.is_authenticated:
         hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()).exclude(
             restriction_type=PageViewRestriction.LOGIN
         )
     return queryset.exclude(_restricted_q(hidden))
+
+
+def _entries_outside(levels: list[str]) -> QuerySet:
+    """Translation keys of the entries with a translation at a level outside `levels`:
+    whatever the queryset's model (`Page` in the API and for files), an entry's own access
+    field hides it even when its mirrored restriction was changed by hand."""
+    entry_model = apps.get_model("heritage", "EntryPage")
+    return entry_model.objects.exclude(access_level__in=levels).values("translation_key")
 
 
 def _restricted_q(restrictions: QuerySet) -> Q:

@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Collection, CollectionMember, CollectionViewRestriction, Page, ReferenceIndex
 from wagtailmedia.models import get_media_model
 
 from heritage.access import visible_to
@@ -88,9 +88,36 @@ def user_may_open(user, record: Model) -> bool:
     """Whether `user` may have the files of `record` (a recording, image or document)."""
     if user.has_perm("wagtailadmin.access_admin"):
         return True
+    if isinstance(record, CollectionMember) and not collection_open_to(user, record.collection):
+        return False
+    return shown_to(user, record)
+
+
+def shown_to(user, record: Model) -> bool:
+    """Whether a live page that `user` may open uses `record`, and, for a recording, its
+    own access level lets them have it too."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        return True
     if isinstance(record, MediaAsset) and not record.is_open_to(user):
         return False
     return visible_to(Page.objects.filter(pk__in=pages_using(record)), user).exists()
+
+
+def collection_open_to(user, collection: Collection) -> bool:
+    """Whether Wagtail's collection privacy lets `user` have the collection's files: signed
+    in for a login restriction, in one of the groups for a group restriction. A password
+    restriction is for Wagtail's own document view only, so its files are not served here."""
+    for restriction in collection.get_view_restrictions():
+        if restriction.restriction_type == CollectionViewRestriction.LOGIN and user.is_authenticated:
+            continue
+        if (
+            restriction.restriction_type == CollectionViewRestriction.GROUPS
+            and user.is_authenticated
+            and restriction.groups.filter(pk__in=user.groups.all()).exists()
+        ):
+            continue
+        return False
+    return True
 
 
 def serve_file(request: HttpRequest, path: str) -> HttpResponse:
@@ -187,7 +214,8 @@ def _read_span(handle, length: int, chunk_size: int = 64 * 1024):
 
 def document_access_response(document, request: HttpRequest) -> HttpResponse | None:
     """Wagtail's document view (/documents/<id>/<name>) asks this before sending a
-    document: the same rule, and the same 404, as for /files/."""
-    if user_may_open(request.user, document):
+    document: the same rule, and the same 404, as for /files/ (that view then applies
+    Wagtail's collection privacy itself, with its password form)."""
+    if shown_to(request.user, document):
         return None
     raise Http404

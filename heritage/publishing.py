@@ -11,12 +11,19 @@ created live) and no revision is scheduled for publication. Code running outside
 request (management commands such as `publish_scheduled`, the demo loader) acts for
 nobody and is not checked: it only carries out what a reviewer approved."""
 
+from django.db.models import Model
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import DraftStateMixin, Page, Revision
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from heritage.files import pages_using
+from media_pipeline.models import CaptionTrack, MediaAsset
 
 # Page fields that together say what the public sees of a page.
 PUBLICATION_FIELDS = ("live", "live_revision_id", "alias_of_id")
@@ -36,6 +43,11 @@ def may_publish(user, instance) -> bool:
         opts = instance._meta
         return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
     return True
+
+
+def is_reviewer(user) -> bool:
+    """Whether `user` may publish pages: a reviewer or an administrator."""
+    return PagePermissionPolicy().user_has_permission(user, "publish")
 
 
 def _publication_changes(page: Page, update_fields) -> bool:
@@ -83,3 +95,32 @@ def refuse_unreviewed_scheduling(sender, instance: Revision, raw=False, **kwargs
         return
     if not may_publish(user, instance.content_object):
         raise PublishPagePermissionError("Only a reviewer may schedule publication.")
+
+
+def _published_file_changes(instance) -> Model | None:
+    """The record whose published files saving `instance` would change: an image, document
+    or recording whose file (or thumbnail) is replaced, or the recording of a caption track
+    added, moved or replaced; None for anything else."""
+    if isinstance(instance, CaptionTrack):
+        stored = CaptionTrack.objects.filter(pk=instance.pk).values("asset_id", "file").first()
+        if stored != {"asset_id": instance.asset_id, "file": instance.file.name}:
+            return instance.asset
+        return None
+    if not isinstance(instance, (get_image_model(), get_document_model(), MediaAsset)) or instance.pk is None:
+        return None
+    fields = ["file", "thumbnail"] if isinstance(instance, MediaAsset) else ["file"]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    current = {name: getattr(instance, name).name or "" for name in fields}
+    return instance if stored is not None and {k: v or "" for k, v in stored.items()} != current else None
+
+
+@receiver(pre_save, dispatch_uid="heritage.refuse_unreviewed_file_change")
+def refuse_unreviewed_file_change(sender, instance, raw=False, **kwargs) -> None:
+    """Files a live page shows are published: replacing them (or adding captions to a
+    recording a live page plays) publishes the new content, so it needs a reviewer."""
+    user = acting_user()
+    if raw or user is None or is_reviewer(user):
+        return
+    record = _published_file_changes(instance)
+    if record is not None and Page.objects.live().filter(pk__in=pages_using(record)).exists():
+        raise PublishPagePermissionError("Only a reviewer may change the files of a published record.")

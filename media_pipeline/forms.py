@@ -18,6 +18,8 @@ from wagtailmedia.forms import BaseMediaForm, format_extensions_for_accept_value
 from wagtailmedia.models import ALLOWED_EXTENSIONS_THUMBNAIL
 from wagtailmedia.settings import wagtailmedia_settings
 
+from heritage.access import STRICTNESS
+from media_pipeline.access import may_open_recordings
 from media_pipeline.failures import MediaRejectedError, failure_message
 from media_pipeline.file_names import fitting_upload_name
 from media_pipeline.intake import CheckedUpload, Limits, check_image, extension_of, inspect_upload
@@ -35,6 +37,7 @@ def max_upload_bytes() -> int:
 
 class MediaAssetForm(BaseMediaForm):
     def __init__(self, *args, **kwargs) -> None:
+        self.user = kwargs.get("user")
         super().__init__(*args, **kwargs)
         self.checked_upload: CheckedUpload | None = None
         if "file" in self.fields:
@@ -49,7 +52,16 @@ class MediaAssetForm(BaseMediaForm):
             self.fields["access_level"].required = False
 
     def clean_access_level(self) -> str:
-        return self.cleaned_data.get("access_level") or self._meta.model._meta.get_field("access_level").default
+        # A recording's model default is public; an edit that leaves the field out keeps its level.
+        level = self.cleaned_data.get("access_level") or self.instance.access_level
+        if self.instance.pk is not None and not may_open_recordings(self.user):
+            stored = type(self.instance).objects.filter(pk=self.instance.pk).values_list("access_level", flat=True)
+            if stored and STRICTNESS[level] < STRICTNESS[stored[0]]:
+                raise forms.ValidationError(
+                    _("Only a reviewer may open a recording to more people. Keep its level, or ask a reviewer."),
+                    code="needs_reviewer",
+                )
+        return level
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

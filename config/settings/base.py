@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.csp.ArchiveCSPMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "heritage.redirects.VisibleRedirectMiddleware",
     # Last, so that a throttled login never reaches the views.
     "axes.middleware.AxesMiddleware",
 ]
