@@ -110,7 +110,12 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     user = user or AnonymousUser()
     if user.is_superuser:
         return queryset
-    queryset = queryset.exclude(translation_key__in=_entries_outside(allowed_levels(user)))
+    levels = allowed_levels(user)
+    if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
+        # A filter the search node applies too (it is indexed), so its totals and facet
+        # counts never include entries the visitor may not see.
+        queryset = queryset.filter(access_level__in=levels)
+    queryset = queryset.exclude(translation_key__in=_entries_outside(levels))
     hidden = PageViewRestriction.objects.all()
     if user.is_authenticated:
         hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()).exclude(

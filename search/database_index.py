@@ -13,8 +13,6 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from modelsearch.backends.database.sqlite.query import MatchExpression, SQLiteFTSIndexEntry, normalize
-from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
 
@@ -22,6 +20,12 @@ from modelsearch.utils import get_descendants_content_types_pks
 def _index_rows(results) -> QuerySet | None:
     """The FTS5 rows matching lazy database-index results, scored as modelsearch scores
     them; None when the results are not plain SQLite FTS5 matches."""
+    if connection.vendor != "sqlite":
+        return None
+    # Only on SQLite: importing these defines modelsearch's FTS5 model, which exists nowhere else.
+    from modelsearch.backends.database.sqlite.query import MatchExpression, SQLiteFTSIndexEntry, normalize
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
+
     compiler = getattr(results, "query_compiler", None)
     if type(compiler) is not SQLiteSearchQueryCompiler:
         return None
