@@ -13,6 +13,12 @@ from heritage.access import visible_to
 
 
 class ArchivePagesAPIViewSet(PagesAPIViewSet):
+    def filter_queryset(self, queryset):
+        # Wagtail passes it on unchecked, and the search backend refuses anything else.
+        if self.request.GET.get("search_operator", "and") not in ("and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        return super().filter_queryset(queryset)
+
     def get_base_queryset(self):
         """Wagtail's site scoping (the site's tree and its translations), with the
         archive's visibility rule instead of Wagtail's per-restriction exclusions."""

@@ -7,6 +7,7 @@ list of ids). Either way entries hidden from the visitor never reach a count."""
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -115,7 +116,8 @@ def filter_entries(entries: QuerySet, selected: dict[str, list[str]]) -> QuerySe
             types = {code: pk for pk, code in _type_codes().items()}
             entries = entries.filter(content_type_id__in=[types[key] for key in keys if key in types])
         elif name == "decade":
-            years = [int(key) for key in keys if key.isdigit()]
+            years = [int(key) for key in keys if key.isascii() and key.isdigit()]
+            years = [year for year in years if date.min.year <= year <= date.max.year - 9]
             entries = entries.filter(_decade_filter(years))
     return entries
 

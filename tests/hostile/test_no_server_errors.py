@@ -279,6 +279,12 @@ def test_no_file_path_answers_5xx(anonymous, file_folders, folder, tail, encode)
         "/vi/search/?q=%00",
         "/api/v2/pages/?search=%22",
         "/documents/1/%00",
+        # Found by the generated tests: an unknown search operator, impossible decades.
+        "/api/v2/pages/?search=NEAR%28&search_operator=0",
+        "/vi/search/?decade=0",
+        "/vi/search/?decade=99990",
+        "/vi/search/?decade=%C2%B2",
+        "/vi/search/?q=NEAR%28",
     ],
 )
 def test_known_hostile_addresses_do_not_answer_5xx(anonymous, path):
