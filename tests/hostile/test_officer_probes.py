@@ -216,19 +216,17 @@ def published_image(public_entry):
     return image
 
 
+def replace_image_file(client, user, image):
+    """Post the image's edit form as `user` with a new file and nothing else changed."""
+    client.force_login(user)
+    data = {"title": image.title, "collection": image.collection_id, "tags": "", "file": image_upload()}
+    return client.post(f"/admin/images/{image.pk}/", data)
+
+
 def test_an_officer_cannot_replace_the_file_of_a_published_image(client, officer, published_image):
     """Replacing the picture a live page shows publishes the new picture."""
     before = published_image.file.name
-    client.force_login(officer)
-    response = client.post(
-        f"/admin/images/{published_image.pk}/",
-        {
-            "title": published_image.title,
-            "collection": published_image.collection_id,
-            "tags": "",
-            "file": image_upload(),
-        },
-    )
+    response = replace_image_file(client, officer, published_image)
     assert response.status_code == 302 and response["Location"] == "/admin/"  # Wagtail's "no permission"
     published_image.refresh_from_db()
     assert published_image.file.name == before
@@ -236,16 +234,7 @@ def test_an_officer_cannot_replace_the_file_of_a_published_image(client, officer
 
 def test_a_reviewer_may_replace_the_file_of_a_published_image(client, reviewer, published_image):
     before = published_image.file.name
-    client.force_login(reviewer)
-    response = client.post(
-        f"/admin/images/{published_image.pk}/",
-        {
-            "title": published_image.title,
-            "collection": published_image.collection_id,
-            "tags": "",
-            "file": image_upload(),
-        },
-    )
+    response = replace_image_file(client, reviewer, published_image)
     assert response.status_code == 302
     published_image.refresh_from_db()
     assert published_image.file.name != before
