@@ -1,15 +1,14 @@
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from wagtail.models import PageViewRestriction
-from wagtail.search import index
 from wagtail.signals import page_published
 from wagtail.users.models import UserProfile
 
 from heritage.access import AccessLevel, apply_access_level, applying_access_level, entry_level, stricter
-from heritage.files import pages_using
-from heritage.models import EntryPage
+from heritage.models import EntryPage, RecordingPage
+from heritage.reindexing import INDEXED_FIELDS, entries_using, reindex_entries
 from media_pipeline.models import CaptionTrack, MediaAsset
 
 
@@ -71,5 +70,56 @@ def reindex_entries_using_recording(sender, instance, raw=False, **kwargs) -> No
     if raw:
         return
     asset = instance if isinstance(instance, MediaAsset) else instance.asset
-    for entry in EntryPage.objects.filter(pk__in=pages_using(asset)).specific():
-        index.insert_or_update_object(entry)
+    reindex_entries(entries_using(asset))
+
+
+def _indexed_values(instance) -> dict:
+    return {name: getattr(instance, name) for name in INDEXED_FIELDS[type(instance)]}
+
+
+def remember_indexed_values(sender, instance, raw=False, **kwargs) -> None:
+    """What the entries' documents hold of this object before the save."""
+    if raw or instance._state.adding:
+        return
+    before = sender.objects.filter(pk=instance.pk).values(*INDEXED_FIELDS[sender]).first()
+    instance._indexed_before = before
+
+
+def reindex_entries_using_related(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A group, language, place or tag renamed (or a place moved to another province)
+    reaches the search documents of the entries that use it at once (heritage/reindexing.py)."""
+    before = getattr(instance, "_indexed_before", None)
+    if raw or created or before is None or before == _indexed_values(instance):
+        return
+    reindex_entries(entries_using(instance))
+
+
+def remember_entries_using_related(sender, instance, **kwargs) -> None:
+    """Before a delete removes the links, which entries held this object."""
+    instance._entries_using = entries_using(instance)
+
+
+def reindex_entries_after_delete(sender, instance, **kwargs) -> None:
+    reindex_entries(getattr(instance, "_entries_using", []))
+
+
+for related_model in INDEXED_FIELDS:
+    pre_save.connect(remember_indexed_values, sender=related_model)
+    post_save.connect(reindex_entries_using_related, sender=related_model)
+    pre_delete.connect(remember_entries_using_related, sender=related_model)
+    post_delete.connect(reindex_entries_after_delete, sender=related_model)
+
+
+@receiver(m2m_changed, sender=EntryPage.ethnic_groups.through)
+@receiver(m2m_changed, sender=RecordingPage.content_languages.through)
+def reindex_entries_linked_from_related(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """Entries added to or removed from a group or language from its side (`group.entries.add`)
+    are reindexed; from the entry's side the entry is published, which reindexes it."""
+    if not reverse:
+        return
+    if action == "pre_clear":
+        instance._entries_using = entries_using(instance)
+    elif action == "post_clear":
+        reindex_entries(getattr(instance, "_entries_using", []))
+    elif action in ("post_add", "post_remove"):
+        reindex_entries(pk_set or [])

@@ -435,8 +435,14 @@ class _ArchiveBackend(_PlainQueries):
             raise
 
     def add_bulk(self, model: type, obj_list) -> None:
-        self._ensure_index(model)
-        super().add_bulk(model, obj_list)
+        obj_list = list(obj_list)
+        try:
+            self._ensure_index(model)
+            super().add_bulk(model, obj_list)
+        except Exception:
+            for obj in obj_list:
+                _remember(obj, deleted=False)
+            raise
 
     def _ensure_index(self, model: type) -> None:
         """Before the first write of this process to an index: make it with the archive's

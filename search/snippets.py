@@ -1,6 +1,6 @@
 """What a result shows of why it matched: the query's words marked in its text, found with
 or without tone marks, and the caption lines that contain them, each with the second to
-start the player at."""
+start that recording's player at."""
 
 import re
 from dataclasses import dataclass
@@ -20,6 +20,8 @@ class CueHit:
     seconds: int
     text: SafeString
     language: str
+    # The recording (MediaAsset id) the caption belongs to: its player is the one to seek.
+    media: int
 
 
 def query_terms(query: str) -> list[str]:
@@ -92,7 +94,7 @@ def cue_hits(entry, query: str, language: str) -> list[CueHit]:
             for cue in track.cues:
                 folded = fold(cue["text"])
                 if all(re.search(r"\b" + re.escape(term), folded) for term in terms):
-                    hits.append(CueHit(int(cue["start"]), highlight(cue["text"], query), track.language))
+                    hits.append(CueHit(int(cue["start"]), highlight(cue["text"], query), track.language, media.pk))
                     if len(hits) == CUES_PER_ENTRY:
                         return hits
     return hits

@@ -110,12 +110,23 @@
     });
   }
 
-  /* ?t=42 (seconds) starts the first player there: search results link to the moment a
-     line is said. */
+  /* ?t=42&media=7 (seconds, recording id) starts that recording's player there and
+     scrolls it into view: search results link to the moment a line is said. Without
+     media, or when that recording is not on the page, the first player starts. */
   function startAtRequestedTime() {
-    var seconds = parseFloat(new URLSearchParams(window.location.search).get("t"));
-    var player = document.querySelector("main video, main audio");
-    if (!(seconds > 0) || !player) return;
+    var params = new URLSearchParams(window.location.search);
+    var seconds = parseFloat(params.get("t"));
+    var players = document.querySelectorAll("main video, main audio");
+    if (!(seconds > 0) || !players.length) return;
+    var player = players[0];
+    var wanted = params.get("media");
+    for (var i = 0; wanted && i < players.length; i++) {
+      if (players[i].getAttribute("data-media") === wanted) {
+        player = players[i];
+        break;
+      }
+    }
+    player.scrollIntoView({ block: "center" });
     if (player.readyState >= 1) {
       player.currentTime = seconds;
       return;
