@@ -307,6 +307,45 @@ def test_entries_the_node_missed_a_change_of_stay_out_until_caught_up(project):
     assert slug in search(project, "pồn pôông bị lỡ")["pồn pôông bị lỡ"]["found"]
 
 
+RELATED_CHANGE = """
+from heritage.models import EntryPage, EntryPlace, EthnicGroup, Place
+from heritage.reindexing import update_entries
+if STEP == "other name":
+    group = EthnicGroup.objects.get(code="cham")
+    group.other_names += "\\nZorakhmelun"
+    group.save()
+elif STEP == "commune":
+    entry = EntryPage.objects.get(slug="kate-cham", locale__language_code="vi")
+    home = EntryPlace.objects.filter(entry=entry).first().place.current_province()
+    commune = Place.objects.create(code="xa-zorakh", name_vi="Xã Zorakh", kind="commune", parent=home)
+    EntryPlace.objects.filter(entry=entry).update(place=commune)
+    update_entries([entry.pk])
+    print(home.code)
+else:
+    commune = Place.objects.get(code="xa-zorakh")
+    commune.parent = Place.objects.filter(kind="province").exclude(pk=commune.parent_id).first()
+    commune.save()
+    print(commune.parent.code)
+"""
+
+
+def test_a_groups_new_other_name_and_a_moved_place_reach_the_node_at_once(project):
+    # Inside a longer query an unmarked name is an ordinary word: only the entry's own
+    # document on the node can hold it.
+    query = "Zorakhmelun kate"
+    assert search(project, query)[query]["found"] == []
+    project.python('STEP = "other name"\n' + RELATED_CHANGE)
+    answer = search(project, query)[query]
+    assert answer["found"] == ["kate-cham"] and not answer["from_fallback"]
+
+    home = project.python('STEP = "commune"\n' + RELATED_CHANGE).strip().splitlines()[-1]
+    assert faceted(project, at={"q": "kate Zorakh"})["at"]["facets"]["province"] == {home: 1}
+    elsewhere = project.python('STEP = "move"\n' + RELATED_CHANGE).strip().splitlines()[-1]
+    moved = faceted(project, at={"q": "kate Zorakh"}, there={"q": "kate Zorakh", "province": elsewhere})
+    assert moved["at"]["facets"]["province"] == {elsewhere: 1}
+    assert moved["there"]["found"] == ["kate-cham"] and not moved["there"]["from_fallback"]
+
+
 def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(tmp_path, database_template):
     port, data = _free_port(), tmp_path / "node"
     with running_elasticsearch(port, data) as url:

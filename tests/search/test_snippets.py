@@ -58,7 +58,10 @@ def test_a_caption_line_links_to_its_moment_in_the_player(client):
     assert seconds > 0
     hit = next(hit for hit in result.cue_hits if hit.seconds == seconds)
     assert "<mark>" in str(hit.text) and hit.language == "vi"
-    assert f'href="{entry.url}?t={seconds}"' in response.content.decode()
+    # The link names the recording the line belongs to, whose player carries that id.
+    assert hit.media in {block.value["media"].pk for block in entry.audio_video_blocks}
+    assert f'href="{entry.url}?t={seconds}&amp;media={hit.media}"' in response.content.decode()
+    assert f'data-media="{hit.media}"' in client.get(entry.url).content.decode()
     assert all(result.entry.access_level == AccessLevel.PUBLIC for result in response.context["results"])
 
 
