@@ -53,8 +53,11 @@ migrate: install ## Apply database migrations (reference data included)
 demo: migrate ## Load the demo content and print the demo accounts
 	$(MANAGE) load_demo_content
 
-elasticsearch: ## Start a local search node (OpenSearch 2.19 from Maven Central) on http://127.0.0.1:9200; Ctrl-C stops it
+elasticsearch: ## Start a local Elasticsearch 8.19 node (tests and local work only) on http://127.0.0.1:9200; Ctrl-C stops it
 	run="$$(scripts/ensure-elasticsearch)" && exec "$$run" 9200 var/elasticsearch
+
+opensearch: ## Start a local OpenSearch 2.19 node on http://127.0.0.1:9200; Ctrl-C stops it
+	run="$$(scripts/ensure-opensearch)" && exec "$$run" 9200 var/opensearch
 
 bench: demo ## Measure page weights, SQL queries and server time (results in docs/benchmarks.md)
 	$(PY) bench/pages.py
@@ -81,4 +84,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch bench bench-media bench-search messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search messages lint format clean

@@ -1064,7 +1064,7 @@ def _node_version(url: str) -> str:
 
 
 def run(options: argparse.Namespace) -> dict:
-    from tests.engines.elasticsearch import running_elasticsearch
+    from tests.engines.elasticsearch import OPENSEARCH, running_search_node
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX) as temporary:
@@ -1073,7 +1073,7 @@ def run(options: argparse.Namespace) -> dict:
         with_node = "opensearch" in options.backends
         if with_node:
             print("starting the search node", file=sys.stderr, flush=True)
-        with running_elasticsearch(folder=folder / "node") if with_node else nullcontext("") as url:
+        with running_search_node(OPENSEARCH, folder=folder / "node") if with_node else nullcontext("") as url:
             print(f"generating {options.entries:,} entries", file=sys.stderr, flush=True)
             archive = _worker(
                 "generate",

@@ -474,6 +474,10 @@ class Elasticsearch8Index(_ArchiveIndex, elasticsearch8.Elasticsearch8Index):
     def put(self) -> None:
         self.es.indices.create(index=self.name, **self.settings_body())
 
+    def exists(self) -> bool:
+        # modelsearch passes the name positionally, which the elasticsearch 8 client refuses (TypeError).
+        return bool(self.es.indices.exists(index=self.name))
+
 
 class Elasticsearch8QueryCompiler(_ArchiveQueryCompiler, elasticsearch8.Elasticsearch8SearchQueryCompiler):
     mapping_class = Elasticsearch8Mapping

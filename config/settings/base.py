@@ -184,9 +184,8 @@ if REDIS_URL:
     RQ_QUEUES = {"media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # Search: the database backend on one machine; Elasticsearch 8 or OpenSearch 2 when a URL
-# is given (the tests run OpenSearch: Maven Central has no runnable Elasticsearch 8). With
-# a node, the database index is kept current too, and `/search/` answers from it while
-# the node is down.
+# is given (the tests run both). With a node, the database index is kept current too, and
+# `/search/` answers from it while the node is down.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="heritage_")

