@@ -22,6 +22,7 @@ from heritage.stemming import stem_words
 from search.backends import FALLBACK_BACKEND
 from search.database_index import id_set, match_ids, ranked_ids
 from search.facets import count_entries, filter_entries, media_keys
+from search.group_names import QueryReading, group_names, read_query
 from search.models import MissedIndexChange
 from search.plain_text import query_text
 from search.query_syntax import map_text, parse
@@ -141,12 +142,17 @@ class _DatabaseMatches:
     truncated: bool = False
 
 
-def _database_matches(entries, query: str, backend: str) -> _DatabaseMatches:
+def _database_matches(entries, query: str, backend: str, read_groups: bool = True) -> _DatabaseMatches:
     """As `matching_entries` (as typed, then folded or stemmed), but every match, each FTS5
-    MATCH run once (search/database_index.py); without a query, every entry, newest first."""
+    MATCH run once (search/database_index.py); without a query, every entry, newest first.
+    Group names in the query are read as on a search node (search/group_names.py)."""
     if not query:
         return _DatabaseMatches(list(entries.order_by("-first_published_at").values_list("pk", flat=True)), entries)
     parsed = parse(query_text(query))
+    if read_groups and isinstance(parsed, str) and parsed:
+        reading = read_query(parsed, group_names())
+        if reading.names:
+            return _group_matches(entries, parsed, reading, backend)
     exact = entries.search(parsed, operator="and", backend=backend)
     ranked = ranked_ids(exact)
     if ranked is None:
@@ -162,6 +168,36 @@ def _database_matches(entries, query: str, backend: str) -> _DatabaseMatches:
         ranked += [pk for pk in ranked_ids(more) or [] if pk not in seen]
         condition |= Q(pk__in=match_ids(more))
     return _DatabaseMatches(ranked, entries.filter(condition), getattr(exact, "from_fallback", False))
+
+
+def _group_matches(entries, query: str, reading: QueryReading, backend: str) -> _DatabaseMatches:
+    """The matches of a query that names ethnic groups, as the search node finds them: a
+    query that is only a group name finds that group's entries and nothing else (the
+    folded name is often an ordinary word: "tho" is also "Phú Thọ"); a marked name inside
+    a longer query must match an entry's group or that exact spelling in its text, the
+    group's entries first, and the other words match as usual."""
+    exact_text = entries.search(query, operator="and", backend=backend)
+    text_ranked = ranked_ids(exact_text) or [page.pk for page in exact_text[:MAX_MATCHES]]
+    if reading.whole:
+        members = set(entries.filter(ethnic_groups__code__in=reading.names[0].codes).values_list("pk", flat=True))
+        newest = entries.filter(pk__in=id_set(members)).order_by("-first_published_at").values_list("pk", flat=True)
+        ranked = [pk for pk in text_ranked if pk in members]
+        ranked += [pk for pk in newest if pk not in set(ranked)]
+        return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(members)))
+    found = _database_matches(entries, reading.rest, backend, read_groups=False)
+    keep = set(found.entries.values_list("pk", flat=True))
+    in_groups = keep
+    for name in reading.names:
+        members = set(entries.filter(ethnic_groups__code__in=name.codes).values_list("pk", flat=True))
+        spelled = entries.search(name.text, operator="and", backend=backend)
+        spelled_ids = set(ranked_ids(spelled) or [page.pk for page in spelled[:MAX_MATCHES]])
+        keep &= members | spelled_ids
+        in_groups = in_groups & members
+    first = set(text_ranked)
+    ranked = [pk for pk in found.ranked if pk in keep]
+    # The group's entries first, those matching the whole query as typed before the others.
+    ranked.sort(key=lambda pk: (pk not in in_groups, pk not in first))
+    return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(keep)), found.from_fallback, found.truncated)
 
 
 def _loosened(parsed):
