@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from modelsearch.backends import get_search_backend
-from modelsearch.query import MATCH_ALL
+from modelsearch.query import MATCH_ALL, And, Not, Or, Phrase, PlainText, SearchQuery
 
 from heritage.folding import fold
 from heritage.models import EntryPage
@@ -149,7 +149,10 @@ def _database_matches(entries, query: str, backend: str, read_groups: bool = Tru
     if not query:
         return _DatabaseMatches(list(entries.order_by("-first_published_at").values_list("pk", flat=True)), entries)
     parsed = parse(query_text(query))
-    if read_groups and isinstance(parsed, str) and parsed:
+    if isinstance(parsed, SearchQuery):
+        ranked = _syntax_ranked(entries, parsed, backend)
+        return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(ranked)))
+    if read_groups and parsed:
         reading = read_query(parsed, group_names())
         if reading.names:
             return _group_matches(entries, parsed, reading, backend)
@@ -160,14 +163,67 @@ def _database_matches(entries, query: str, backend: str, read_groups: bool = Tru
         return _DatabaseMatches(
             matches.ids, entries.filter(pk__in=matches.ids), matches.from_fallback, matches.truncated
         )
+    ranked = _together_first(parsed, ranked, backend)
     condition = Q(pk__in=match_ids(exact))
     loosened = _loosened(parsed)
     if not getattr(get_search_backend(backend), "folds_queries", False) and not _same(loosened, parsed):
         more = entries.search(loosened, operator="and", backend=backend)
         seen = set(ranked)
-        ranked += [pk for pk in ranked_ids(more) or [] if pk not in seen]
+        ranked += _together_first(loosened, [pk for pk in ranked_ids(more) or [] if pk not in seen], backend)
         condition |= Q(pk__in=match_ids(more))
     return _DatabaseMatches(ranked, entries.filter(condition), getattr(exact, "from_fallback", False))
+
+
+def _together_first(words: str, ranked: list[int], backend: str) -> list[int]:
+    """The entries with the words side by side first: folded, the words of "Nam Dong"
+    (Nam Đông) are also in every text with "năm" and "cộng đồng"."""
+    if len(ranked) < 2 or len(words.split()) < 2:
+        return ranked
+    together = set(_text_ranked(EntryPage.objects.all(), Phrase(words), backend))
+    return sorted(ranked, key=lambda pk: pk not in together)
+
+
+def _syntax_ranked(entries, query: SearchQuery, backend: str) -> list[int]:
+    """The matches of a query with syntax, best first, combined over whole entries as on a
+    search node: each word or phrase is a query of its own (as typed, then loosened; group
+    names read in it), then And, Or and Not combine their matches. An exclusion leaves
+    out what it matches in either form."""
+    if isinstance(query, PlainText):
+        return _database_matches(entries, query.query_string, backend).ranked
+    if isinstance(query, Phrase):
+        ranked = _text_ranked(entries, query, backend)
+        loosened = _loosened(query)
+        if not _same(loosened, query):
+            ranked += [pk for pk in _text_ranked(entries, loosened, backend) if pk not in set(ranked)]
+        return ranked
+    if isinstance(query, Or):
+        return _merged([_syntax_ranked(entries, subquery, backend) for subquery in query.subqueries])
+    if isinstance(query, And):
+        wanted = [subquery for subquery in query.subqueries if not isinstance(subquery, Not)]
+        unwanted = [subquery.subquery for subquery in query.subqueries if isinstance(subquery, Not)]
+        lists = [_syntax_ranked(entries, subquery, backend) for subquery in wanted]
+        keep = set.intersection(*(set(ranked) for ranked in lists)) if lists else None
+        drop = {pk for subquery in unwanted for pk in _syntax_ranked(entries, subquery, backend)}
+        if keep is None:
+            lists = [list(entries.order_by("-first_published_at").values_list("pk", flat=True))]
+            keep = set(lists[0])
+        return [pk for pk in _merged(lists) if pk in keep and pk not in drop]
+    return []
+
+
+def _text_ranked(entries, query: SearchQuery, backend: str) -> list[int]:
+    results = entries.search(query, operator="and", backend=backend)
+    ranked = ranked_ids(results)
+    return ranked if ranked is not None else [page.pk for page in results[:MAX_MATCHES]]
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """The ids of several rankings, each at its best place in any of them."""
+    best: dict[int, int] = {}
+    for ranked in lists:
+        for place, pk in enumerate(ranked):
+            best[pk] = min(place, best.get(pk, place))
+    return sorted(best, key=best.__getitem__)
 
 
 def _group_matches(entries, query: str, reading: QueryReading, backend: str) -> _DatabaseMatches:
