@@ -74,6 +74,10 @@ def section(results: dict[str, Summary]) -> str:
         )
     lines.append("")
     for name, summary in results.items():
+        suggested = [score for score in summary.scores if score.answer.suggestion]
+        if suggested:
+            found = "; ".join(f"{score.case.query!r} → {score.answer.suggestion!r}" for score in suggested)
+            lines += [*paragraph(f'Found on the {name} through its "did you mean": {found}.'), ""]
         if summary.failures:
             lines += [f"Not fully right on the {name}:", ""]
             lines += [line for score in summary.failures for line in bullet(f"`{score.describe()}`")]
