@@ -68,6 +68,9 @@ bench-media: install ## Time the video pipeline: wrapper overhead, single decode
 bench-search: install ## Index 100,000 generated entries into the search node and the database index; time indexing and queries (results in docs/benchmarks.md)
 	$(PY) bench/search.py $(BENCH_ARGS)
 
+bench-relevance: install ## Run the search relevance set on the database index and a search node; recall@10 and P@1 per backend (results in docs/benchmarks.md)
+	$(PY) bench/relevance.py
+
 messages: install ## Refresh the .po files after changing user-visible strings
 	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
@@ -84,4 +87,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search bench-relevance messages lint format clean

@@ -102,6 +102,10 @@ def mapping_version(mapping_class: type) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+# How much words side by side count, beside how often and where the words occur.
+TOGETHER_BOOST = 10
+
+
 class _ArchiveMapping:
     edgengram_analyzer_config = {"analyzer": "edgengram_analyzer", "search_analyzer": "folded_query"}
 
@@ -189,7 +193,7 @@ class _ArchiveQueryCompiler:
             return self._words(query, text, fields, boost)
         reading = read_query(text, group_names())
         if not reading.names:
-            return self._words(query, text, fields, boost)
+            return self._together_first(self._words(query, text, fields, boost), text)
         must = [self._group_clause(name, reading.whole) for name in reading.names]
         if reading.rest:
             must.append(self._words(query, reading.rest, fields, boost))
@@ -210,6 +214,14 @@ class _ArchiveQueryCompiler:
             else:
                 clauses.append(super()._compile_plaintext_query(PlainText(word, boost=query.boost), fields, boost))
         return {"bool": {"must" if query.operator == "and" else "should": clauses}}
+
+    def _together_first(self, clause: dict, text: str) -> dict:
+        """Ranks the entries with the words side by side first: folded, the words of
+        "Nam Dong" (Nam Đông) are also in every text with "năm" and "cộng đồng"."""
+        if len(words(text)) < 2:
+            return clause
+        together = {"match_phrase": {"_all_text": {"query": text, "boost": TOGETHER_BOOST}}}
+        return {"bool": {"must": [clause], "should": [together]}}
 
     def _group_clause(self, name: GroupName, whole: bool) -> dict:
         group = {"constant_score": {"filter": {"terms": {f"{FACETS}.group": name.codes}}, "boost": GROUP_SCORE}}

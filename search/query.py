@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from modelsearch.backends import get_search_backend
-from modelsearch.query import MATCH_ALL
+from modelsearch.query import MATCH_ALL, And, Not, Or, Phrase, PlainText, SearchQuery
 
 from heritage.folding import fold
 from heritage.models import EntryPage
@@ -22,6 +22,7 @@ from heritage.stemming import stem_words
 from search.backends import FALLBACK_BACKEND
 from search.database_index import id_set, match_ids, ranked_ids
 from search.facets import count_entries, filter_entries, media_keys
+from search.group_names import QueryReading, group_names, read_query
 from search.models import MissedIndexChange
 from search.plain_text import query_text
 from search.query_syntax import map_text, parse
@@ -141,12 +142,20 @@ class _DatabaseMatches:
     truncated: bool = False
 
 
-def _database_matches(entries, query: str, backend: str) -> _DatabaseMatches:
+def _database_matches(entries, query: str, backend: str, read_groups: bool = True) -> _DatabaseMatches:
     """As `matching_entries` (as typed, then folded or stemmed), but every match, each FTS5
-    MATCH run once (search/database_index.py); without a query, every entry, newest first."""
+    MATCH run once (search/database_index.py); without a query, every entry, newest first.
+    Group names in the query are read as on a search node (search/group_names.py)."""
     if not query:
         return _DatabaseMatches(list(entries.order_by("-first_published_at").values_list("pk", flat=True)), entries)
     parsed = parse(query_text(query))
+    if isinstance(parsed, SearchQuery):
+        ranked = _syntax_ranked(entries, parsed, backend)
+        return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(ranked)))
+    if read_groups and parsed:
+        reading = read_query(parsed, group_names())
+        if reading.names:
+            return _group_matches(entries, parsed, reading, backend)
     exact = entries.search(parsed, operator="and", backend=backend)
     ranked = ranked_ids(exact)
     if ranked is None:
@@ -154,14 +163,97 @@ def _database_matches(entries, query: str, backend: str) -> _DatabaseMatches:
         return _DatabaseMatches(
             matches.ids, entries.filter(pk__in=matches.ids), matches.from_fallback, matches.truncated
         )
+    ranked = _together_first(parsed, ranked, backend)
     condition = Q(pk__in=match_ids(exact))
     loosened = _loosened(parsed)
     if not getattr(get_search_backend(backend), "folds_queries", False) and not _same(loosened, parsed):
         more = entries.search(loosened, operator="and", backend=backend)
         seen = set(ranked)
-        ranked += [pk for pk in ranked_ids(more) or [] if pk not in seen]
+        ranked += _together_first(loosened, [pk for pk in ranked_ids(more) or [] if pk not in seen], backend)
         condition |= Q(pk__in=match_ids(more))
     return _DatabaseMatches(ranked, entries.filter(condition), getattr(exact, "from_fallback", False))
+
+
+def _together_first(words: str, ranked: list[int], backend: str) -> list[int]:
+    """The entries with the words side by side first: folded, the words of "Nam Dong"
+    (Nam Đông) are also in every text with "năm" and "cộng đồng"."""
+    if len(ranked) < 2 or len(words.split()) < 2:
+        return ranked
+    together = set(_text_ranked(EntryPage.objects.all(), Phrase(words), backend))
+    return sorted(ranked, key=lambda pk: pk not in together)
+
+
+def _syntax_ranked(entries, query: SearchQuery, backend: str) -> list[int]:
+    """The matches of a query with syntax, best first, combined over whole entries as on a
+    search node: each word or phrase is a query of its own (as typed, then loosened; group
+    names read in it), then And, Or and Not combine their matches. An exclusion leaves
+    out what it matches in either form."""
+    if isinstance(query, PlainText):
+        return _database_matches(entries, query.query_string, backend).ranked
+    if isinstance(query, Phrase):
+        ranked = _text_ranked(entries, query, backend)
+        loosened = _loosened(query)
+        if not _same(loosened, query):
+            ranked += [pk for pk in _text_ranked(entries, loosened, backend) if pk not in set(ranked)]
+        return ranked
+    if isinstance(query, Or):
+        return _merged([_syntax_ranked(entries, subquery, backend) for subquery in query.subqueries])
+    if isinstance(query, And):
+        wanted = [subquery for subquery in query.subqueries if not isinstance(subquery, Not)]
+        unwanted = [subquery.subquery for subquery in query.subqueries if isinstance(subquery, Not)]
+        lists = [_syntax_ranked(entries, subquery, backend) for subquery in wanted]
+        keep = set.intersection(*(set(ranked) for ranked in lists)) if lists else None
+        drop = {pk for subquery in unwanted for pk in _syntax_ranked(entries, subquery, backend)}
+        if keep is None:
+            lists = [list(entries.order_by("-first_published_at").values_list("pk", flat=True))]
+            keep = set(lists[0])
+        return [pk for pk in _merged(lists) if pk in keep and pk not in drop]
+    return []
+
+
+def _text_ranked(entries, query: SearchQuery, backend: str) -> list[int]:
+    results = entries.search(query, operator="and", backend=backend)
+    ranked = ranked_ids(results)
+    return ranked if ranked is not None else [page.pk for page in results[:MAX_MATCHES]]
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """The ids of several rankings, each at its best place in any of them."""
+    best: dict[int, int] = {}
+    for ranked in lists:
+        for place, pk in enumerate(ranked):
+            best[pk] = min(place, best.get(pk, place))
+    return sorted(best, key=best.__getitem__)
+
+
+def _group_matches(entries, query: str, reading: QueryReading, backend: str) -> _DatabaseMatches:
+    """The matches of a query that names ethnic groups, as the search node finds them: a
+    query that is only a group name finds that group's entries and nothing else (the
+    folded name is often an ordinary word: "tho" is also "Phú Thọ"); a marked name inside
+    a longer query must match an entry's group or that exact spelling in its text, the
+    group's entries first, and the other words match as usual."""
+    exact_text = entries.search(query, operator="and", backend=backend)
+    text_ranked = ranked_ids(exact_text) or [page.pk for page in exact_text[:MAX_MATCHES]]
+    if reading.whole:
+        members = set(entries.filter(ethnic_groups__code__in=reading.names[0].codes).values_list("pk", flat=True))
+        newest = entries.filter(pk__in=id_set(members)).order_by("-first_published_at").values_list("pk", flat=True)
+        ranked = [pk for pk in text_ranked if pk in members]
+        ranked += [pk for pk in newest if pk not in set(ranked)]
+        return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(members)))
+    found = _database_matches(entries, reading.rest, backend, read_groups=False)
+    keep = set(found.entries.values_list("pk", flat=True))
+    in_groups = keep
+    for name in reading.names:
+        members = set(entries.filter(ethnic_groups__code__in=name.codes).values_list("pk", flat=True))
+        spelled = entries.search(name.text, operator="and", backend=backend)
+        spelled_ids = set(ranked_ids(spelled) or [page.pk for page in spelled[:MAX_MATCHES]])
+        keep &= members | spelled_ids
+        in_groups = in_groups & members
+    first = set(text_ranked)
+    ranked = [pk for pk in found.ranked if pk in keep]
+    # The group's entries first, those matching the whole query as typed before the others.
+    ranked.sort(key=lambda pk: (pk not in in_groups, pk not in first))
+    return _DatabaseMatches(ranked, entries.filter(pk__in=id_set(keep)), found.from_fallback, found.truncated)
 
 
 def _loosened(parsed):

@@ -137,10 +137,9 @@ class EntryPage(Page):
         index.SearchField("native_title", boost=3),
         index.SearchField("summary", boost=2),
         index.SearchField("body"),
-        index.RelatedFields(
-            "ethnic_groups",
-            [index.SearchField("name_vi"), index.SearchField("name_en"), index.SearchField("other_names")],
-        ),
+        # A group's other names are found through search/group_names.py, not as text: folded,
+        # many are ordinary words ("Tống" would make "long tong" find the Pà Thẻn).
+        index.RelatedFields("ethnic_groups", [index.SearchField("name_vi"), index.SearchField("name_en")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.RelatedFields("native_title_language", LANGUAGE_SEARCH_FIELDS),
         index.SearchField("folded_text"),
@@ -240,7 +239,7 @@ class EntryPage(Page):
         for block in self.shared_media_blocks:
             parts += block.block.get_searchable_content(block.value)
         for group in self.ethnic_groups.all():
-            parts += [group.name_vi, group.name_en, group.other_names]
+            parts += [group.name_vi, group.name_en]
         for entry_place in self.places.select_related("place"):
             parts += [entry_place.name_as_recorded, entry_place.place.name_vi, entry_place.place.name_en]
         parts += [tag.name for tag in self.tags.all()]
