@@ -414,10 +414,10 @@ def assert_alike(response, address: str, expected, expected_address: str) -> Non
 
 @pytest.mark.django_db
 def test_the_permalink_of_a_restricted_entry_is_not_found_like_an_unknown_key(client, researcher, restricted_entry):
-    unknown = client.get(f"/e/{UNKNOWN_KEY}/", follow=True)
     for user in (None, researcher):
         if user:
             client.force_login(user)
+        unknown = client.get(f"/e/{UNKNOWN_KEY}/", follow=True)  # as the same visitor: the header names them
         response = client.get(f"/e/{restricted_entry.translation_key}/", follow=True)
         assert_alike(response, str(restricted_entry.translation_key), unknown, UNKNOWN_KEY)
         assert restricted_entry.slug not in response.content.decode()
