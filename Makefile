@@ -65,7 +65,7 @@ bench: demo ## Measure page weights, SQL queries and server time (results in doc
 bench-media: install ## Time the video pipeline: wrapper overhead, single decode vs one run per rendition, whole job (results in docs/benchmarks.md)
 	$(PY) bench/pipeline.py
 
-bench-search: install ## Index 100,000 generated entries into the search node and the database index; time indexing and queries (results in docs/benchmarks.md)
+bench-search: install ## Index 100,000 generated entries into Elasticsearch 8, OpenSearch 2 and the database index; time indexing and queries (results in docs/benchmarks.md; BENCH_ARGS="--backends elasticsearch" for one)
 	$(PY) bench/search.py $(BENCH_ARGS)
 
 bench-relevance: install ## Run the search relevance set on the database index and a search node; recall@10 and P@1 per backend (results in docs/benchmarks.md)

@@ -48,9 +48,9 @@ def update_docs(text: str, title: str, path: Path = DOCS) -> None:
     path.write_text(updated, encoding="utf-8")
 
 
-def publish(text: str, title: str, write_docs: bool) -> None:
-    """Print a section and, unless told not to, put it into docs/benchmarks.md."""
+def publish(text: str, title: str, write_docs: bool, path: Path = DOCS) -> None:
+    """Print a section and, unless told not to, put it into docs/benchmarks.md (or the file given)."""
     print(text)
     if write_docs:
-        update_docs(text, title)
-        print(f"updated {DOCS.relative_to(DOCS.parent.parent)}", file=sys.stderr)
+        update_docs(text, title, path)
+        print(f"updated {path}", file=sys.stderr)
