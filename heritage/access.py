@@ -49,7 +49,7 @@ def apply_access_level(page: Page, level: str) -> None:
     translation still carries: access belongs to the entry, not to one language."""
     translations = list(page.get_translations(inclusive=True).specific())
     for translation in translations:
-        level = stricter(level, getattr(translation, "access_level", level))
+        level = stricter(level, own_level(translation, default=level))
     token = _applying.set(True)
     try:
         for translation in translations:
@@ -90,13 +90,17 @@ def allowed_levels(user) -> list[str]:
     return [AccessLevel.PUBLIC, *(level for level, groups in GROUPS_FOR_LEVEL.items() if names & set(groups))]
 
 
+def own_level(page: Page, default: str = AccessLevel.PUBLIC) -> str:
+    """A page's own access level: for an entry, its access field narrowed by what its
+    contributors' consent allows (heritage/consent.py)."""
+    level = getattr(page, "access_level", default)
+    return stricter(level, getattr(page, "consent_level", level))
+
+
 def entry_level(page: Page) -> str:
     """The strictest live access level among the page's translations ("public" for
-    pages that are not entries)."""
-    levels = [
-        getattr(translation, "access_level", AccessLevel.PUBLIC)
-        for translation in page.get_translations(inclusive=True).specific()
-    ]
+    pages that are not entries), consent included."""
+    levels = [own_level(translation) for translation in page.get_translations(inclusive=True).specific()]
     return stricter(*levels) if levels else AccessLevel.PUBLIC
 
 
@@ -114,7 +118,7 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
         # A filter the search node applies too (it is indexed), so its totals and facet
         # counts never include entries the visitor may not see.
-        queryset = queryset.filter(access_level__in=levels)
+        queryset = queryset.filter(access_level__in=levels, consent_level__in=levels)
     queryset = queryset.exclude(translation_key__in=_entries_outside(levels))
     hidden = PageViewRestriction.objects.all()
     if user.is_authenticated:
@@ -125,11 +129,13 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
 
 
 def _entries_outside(levels: list[str]) -> QuerySet:
-    """Translation keys of the entries with a translation at a level outside `levels`:
-    whatever the queryset's model (`Page` in the API and for files), an entry's own access
-    field hides it even when its mirrored restriction was changed by hand."""
+    """Translation keys of the entries with a translation at a level outside `levels`,
+    by its access field or by its contributors' consent: whatever the queryset's model
+    (`Page` in the API and for files), these fields hide an entry even when its mirrored
+    restriction was changed by hand."""
     entry_model = apps.get_model("heritage", "EntryPage")
-    return entry_model.objects.exclude(access_level__in=levels).values("translation_key")
+    inside = Q(access_level__in=levels, consent_level__in=levels)
+    return entry_model.objects.exclude(inside).values("translation_key")
 
 
 def _restricted_q(restrictions: QuerySet) -> Q:

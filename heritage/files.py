@@ -27,6 +27,7 @@ from wagtail.models import Collection, CollectionMember, CollectionViewRestricti
 from wagtailmedia.models import get_media_model
 
 from heritage.access import visible_to
+from heritage.models.consent import ConsentRecord
 from media_pipeline.models import CaptionTrack, MediaAsset, Rendition
 from media_pipeline.stored_names import is_well_formed, run_folder_of
 
@@ -95,10 +96,13 @@ def user_may_open(user, record: Model) -> bool:
 
 def shown_to(user, record: Model) -> bool:
     """Whether a live page that `user` may open uses `record`, and, for a recording, its
-    own access level lets them have it too."""
+    own access level lets them have it too. The evidence of a consent record is for staff
+    only, wherever else it is placed."""
     if user.has_perm("wagtailadmin.access_admin"):
         return True
     if isinstance(record, MediaAsset) and not record.is_open_to(user):
+        return False
+    if isinstance(record, get_document_model()) and ConsentRecord.objects.filter(evidence=record).exists():
         return False
     return visible_to(Page.objects.filter(pk__in=pages_using(record)), user).exists()
 

@@ -7,16 +7,33 @@ from wagtail.signals import page_published
 from wagtail.users.models import UserProfile
 
 from heritage.access import AccessLevel, apply_access_level, applying_access_level, entry_level, stricter
+from heritage.consent import apply_published_consent, narrow_to_consent
 from heritage.models import EntryPage, RecordingPage
+from heritage.models.consent import ConsentRecord
 from heritage.reindexing import INDEXED_FIELDS, entries_using, reindex_entries
 from media_pipeline.models import CaptionTrack, MediaAsset
 
 
 @receiver(page_published)
 def apply_published_access_level(sender, instance, revision=None, **kwargs) -> None:
-    """The published access level decides the live page's restriction."""
+    """The published access level, narrowed by what consent allows now, decides the live
+    page's restriction."""
     if isinstance(instance, EntryPage):
+        apply_published_consent(instance)
         apply_access_level(instance, instance.access_level)
+
+
+@receiver(post_save, sender=ConsentRecord)
+@receiver(post_delete, sender=ConsentRecord)
+def narrow_entry_to_consent(sender, instance, raw=False, **kwargs) -> None:
+    """Any change of a consent record that allows less (a withdrawal, a narrower scope, an
+    end date in the past, a newer record) applies at once; one that allows more waits for
+    the entry's next publication."""
+    if raw:
+        return
+    translation_key = EntryPage.objects.filter(pk=instance.entry_id).values_list("translation_key", flat=True).first()
+    if translation_key is not None:
+        narrow_to_consent(translation_key)
 
 
 @receiver(post_delete, sender=PageViewRestriction)

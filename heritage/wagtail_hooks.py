@@ -8,6 +8,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail.wagtail_hooks import require_wagtail_login
 
 from heritage.access import apply_access_level, may_ask_to_sign_in, stricter, user_may_view_page
+from heritage.consent import LOG_ACTIONS
+from heritage.consent_views import ConsentRecordViewSet
 from heritage.files import document_access_response
 from heritage.models import Contributor, EntryPage, EthnicGroup, Language, Place
 
@@ -49,6 +51,13 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+register_snippet(ConsentRecordViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_consent_log_actions(actions) -> None:
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
 
 
 @hooks.register("before_serve_page", order=-1)

@@ -24,6 +24,7 @@ from wagtail.rich_text import RichText
 from wagtailmedia.models import get_media_model
 
 from heritage.access import ADMINISTRATORS, OFFICERS, RESEARCHERS, REVIEWERS
+from heritage.consent import withdraw
 from heritage.demo import sample_media
 from heritage.models import (
     ENTRY_TYPES,
@@ -41,11 +42,17 @@ from heritage.models import (
     PlaceIndexPage,
     RecordingIndexPage,
 )
+from heritage.models.consent import ConsentRecord, ConsentScope
 from heritage.models.site import index_page_for
 from media_pipeline.models import CaptionTrack
 
 ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
 ACCOUNTS_FILE = settings.LOCAL_DATA_DIR / "demo-accounts.txt"
+SCOPE_FOR_DEMO_LEVEL = {
+    "public": ConsentScope.PUBLIC,
+    "researchers": ConsentScope.RESEARCHERS,
+    "restricted": ConsentScope.COMMUNITY,
+}
 
 SECTIONS = [
     # model, Vietnamese title and slug, English title and slug, introduction vi/en
@@ -255,6 +262,23 @@ def _contributors(entry: dict) -> list[EntryContributor]:
     return rows
 
 
+def _record_consent(page: EntryPage, entry: dict) -> None:
+    """Each person's consent, as wide as the entry's access; the demo shows one withdrawal."""
+    recorded = entry.get("recorded_date")
+    for row in page.contributors.select_related("contributor"):
+        record, _ = ConsentRecord.objects.get_or_create(
+            entry=page,
+            contributor=row.contributor,
+            defaults={
+                "scope": SCOPE_FOR_DEMO_LEVEL[entry["access"]],
+                "given_on": date.fromisoformat(recorded) if recorded else None,
+                "note": row.consent_note,
+            },
+        )
+        if row.contributor.name in entry.get("consent_withdrawn_by", []):
+            withdraw(record, None)
+
+
 def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> int:
     model = ENTRY_TYPES_BY_NAME[entry["type"]]
     parent = home.get_children().type(index_page_for(model)).first().specific
@@ -286,6 +310,7 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
     page.tags.add(*entry["tags"])
     parent.add_child(instance=page)
     _publish(page)
+    _record_consent(page, entry)
 
     translation = page.copy_for_translation(en).specific
     translation.title = entry["title_en"]

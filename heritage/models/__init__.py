@@ -1,5 +1,6 @@
 from heritage.access import AccessLevel
 
+from .consent import ConsentRecord, ConsentScope
 from .contributors import Contributor
 from .entries import (
     ENTRY_TYPES,
@@ -26,6 +27,8 @@ from .site import (
 __all__ = [
     "ENTRY_TYPES",
     "AccessLevel",
+    "ConsentRecord",
+    "ConsentScope",
     "Contributor",
     "ContributorRole",
     "CustomIndexPage",

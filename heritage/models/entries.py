@@ -25,9 +25,10 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import access_level_field, stricter, visible_to
+from heritage.access import AccessLevel, access_level_field, stricter, visible_to
 from heritage.addresses import absolute_url
 from heritage.blocks import BodyBlock, MediaBlock
+from heritage.consent_panel import ConsentPanel
 from heritage.folding import fold
 from heritage.serializers import (
     EntryPlaceSerializer,
@@ -125,6 +126,16 @@ class EntryPage(Page):
             "community has not cleared for publication. Applies to the page and to its files."
         )
     )
+    # The most open level the contributors' consent allowed when last applied
+    # (heritage/consent.py): narrowed at once when consent narrows, opened again only by
+    # publishing. Kept out of revisions (see with_content_json).
+    consent_level = models.CharField(
+        _("access allowed by consent"),
+        max_length=20,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        editable=False,
+    )
 
     is_creatable = False
     subpage_types: list[str] = []
@@ -145,6 +156,7 @@ class EntryPage(Page):
         index.SearchField("folded_text"),
         index.AutocompleteField("folded_title"),
         index.FilterField("access_level"),
+        index.FilterField("consent_level"),
         index.FilterField("documented_on"),
     ]
 
@@ -180,6 +192,7 @@ class EntryPage(Page):
         FieldPanel("attribution"),
         FieldPanel("rights_note"),
         InlinePanel("contributors", label=_("People")),
+        ConsentPanel(heading=_("Consent")),
     ]
     type_panels: list = []
 
@@ -199,6 +212,18 @@ class EntryPage(Page):
                 ObjectList(cls.settings_panels, heading=_("Settings"), classname="settings"),
             ]
         )
+
+    def with_content_json(self, content):
+        """A revision never brings back the consent level it was saved with: consent is
+        the archive's record of people, not part of the page's content."""
+        page = super().with_content_json(content)
+        page.consent_level = self.consent_level
+        return page
+
+    @property
+    def effective_level(self) -> str:
+        """Who may see this translation: its access level, narrowed by consent."""
+        return stricter(self.access_level, self.consent_level)
 
     def get_permalink(self) -> str:
         """A short link that keeps working when the title or place in the tree changes."""
@@ -272,7 +297,7 @@ class EntryPage(Page):
 
     def _stricter_recording(self, block) -> bool:
         media = block.value["media"] if block.block_type == "audio_video" else None
-        return media is not None and stricter(media.access_level, self.access_level) != self.access_level
+        return media is not None and stricter(media.access_level, self.effective_level) != self.effective_level
 
     @property
     def entry_type_label(self) -> str:
@@ -322,15 +347,12 @@ class EntryContributor(Orderable):
         "heritage.Contributor", verbose_name=_("person"), on_delete=models.PROTECT, related_name="entry_roles"
     )
     role = models.CharField(_("role"), max_length=20, choices=ContributorRole.choices)
-    consent_note = models.TextField(
-        _("consent"),
-        help_text=_("What the person agreed to, when and how (e.g. oral consent recorded on 3 May 2024)."),
-    )
+    # Kept from before consent records (migration 0004 copied it into each person's record).
+    consent_note = models.TextField(_("consent"), blank=True)
     may_be_named = models.BooleanField(_("may be named publicly"), default=True)
 
     panels = [
         FieldRowPanel([FieldPanel("contributor"), FieldPanel("role")]),
-        FieldPanel("consent_note"),
         FieldPanel("may_be_named"),
     ]
 

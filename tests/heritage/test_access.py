@@ -14,6 +14,8 @@ from wagtail.models import Collection, Locale
 
 from heritage.access import AccessLevel
 from heritage.models import (
+    ConsentRecord,
+    ConsentScope,
     EntryPage,
     EthnicGroupIndexPage,
     FestivalPage,
@@ -357,6 +359,9 @@ def test_publishing_a_restriction_applies_to_the_english_translation(client):
 @pytest.mark.django_db
 def test_loosening_one_translation_keeps_the_stricter_level_until_both_agree(client, restricted_entry_en):
     vietnamese = restricted_entry_en.get_translation(Locale.objects.get(language_code="vi"))
+    # The demo's restricted entry has a withdrawn consent: its people consent anew first.
+    for record in ConsentRecord.objects.filter(entry__translation_key=vietnamese.translation_key):
+        ConsentRecord.objects.create(entry=record.entry, contributor=record.contributor, scope=ConsentScope.PUBLIC)
     publish_with_access(vietnamese, AccessLevel.PUBLIC)
     assert client.get(vietnamese.url).status_code == 404
     assert client.get(restricted_entry_en.url).status_code == 404

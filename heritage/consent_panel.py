@@ -1,0 +1,28 @@
+"""The entry editor's consent panel: each person's consent in force and, when consent
+allows less than the access chosen for the entry, why the entry is narrower."""
+
+from django.urls import reverse
+
+from wagtail.admin.panels import Panel
+
+from heritage.access import STRICTNESS, AccessLevel
+
+
+class ConsentPanel(Panel):
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "heritage/admin/consent_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from heritage.consent import consent_allows, records_in_force
+
+            context = super().get_context_data(parent_context)
+            entry = self.instance
+            context["add_url"] = reverse("wagtailsnippets_heritage_consentrecord:add")
+            if entry.pk is None:
+                return context
+            allowed = consent_allows(entry.translation_key)
+            context["records"] = records_in_force(entry.translation_key)
+            context["allowed_label"] = AccessLevel(allowed).label
+            context["narrower"] = STRICTNESS[allowed] > STRICTNESS[entry.access_level]
+            context["waits_for_publication"] = STRICTNESS[allowed] < STRICTNESS[entry.consent_level]
+            return context
