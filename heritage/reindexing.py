@@ -1,6 +1,7 @@
-"""An entry's search document holds data of the objects it uses: its ethnic groups (names,
-other names, code), places (names, and the province each lies in, a facet), languages
-(names, ISO 639-3 code, code), tags and recordings (captions, type, access level). When
+"""An entry's search document holds data of the objects it uses: its ethnic groups (names
+and code; other names are read from the query, search/group_names.py), places (names, and
+the province each lies in, a facet), languages (names, ISO 639-3 code, code), tags and
+recordings (captions, type, access level). When
 one of those changes, the live entries that use it (in every locale) are written to every
 search backend again, a chunk at a time (`add_bulk`), so the change is found at once
 without republishing or `update_index`.
@@ -37,7 +38,7 @@ CHUNK_SIZE = 200
 # The fields of each related object that reach an entry's search document or facets: a
 # save that changes none of them leaves the index alone.
 INDEXED_FIELDS: dict[type[Model], tuple[str, ...]] = {
-    EthnicGroup: ("code", "name_vi", "name_en", "other_names"),
+    EthnicGroup: ("code", "name_vi", "name_en"),
     Language: ("code", "iso_639_3", "name_vi", "name_en"),
     Place: ("code", "name_vi", "name_en", "kind", "parent_id", "successor_id"),
     Tag: ("name",),

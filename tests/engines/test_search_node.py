@@ -309,12 +309,12 @@ def test_entries_the_node_missed_a_change_of_stay_out_until_caught_up(project):
 
 
 RELATED_CHANGE = """
-from heritage.models import EntryPage, EntryPlace, EthnicGroup, Place
+from heritage.models import EntryPage, EntryPlace, Place
 from heritage.reindexing import update_entries
-if STEP == "other name":
-    group = EthnicGroup.objects.get(code="cham")
-    group.other_names += "\\nZorakhmelun"
-    group.save()
+if STEP == "place name":
+    place = EntryPlace.objects.filter(entry__slug="kate-cham", entry__locale__language_code="vi").first().place
+    place.name_vi = "Xã Zorakhmelun"
+    place.save()
 elif STEP == "commune":
     entry = EntryPage.objects.get(slug="kate-cham", locale__language_code="vi")
     home = EntryPlace.objects.filter(entry=entry).first().place.current_province()
@@ -330,12 +330,10 @@ else:
 """
 
 
-def test_a_groups_new_other_name_and_a_moved_place_reach_the_node_at_once(project):
-    # Inside a longer query an unmarked name is an ordinary word: only the entry's own
-    # document on the node can hold it.
+def test_a_renamed_place_and_a_moved_place_reach_the_node_at_once(project):
     query = "Zorakhmelun kate"
     assert search(project, query)[query]["found"] == []
-    project.python('STEP = "other name"\n' + RELATED_CHANGE)
+    project.python('STEP = "place name"\n' + RELATED_CHANGE)
     answer = search(project, query)[query]
     assert answer["found"] == ["kate-cham"] and not answer["from_fallback"]
 

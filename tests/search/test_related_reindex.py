@@ -175,11 +175,11 @@ def test_a_change_reaching_many_entries_is_reindexed_by_the_worker_after_the_com
     client, entry, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(reindexing, "INLINE_LIMIT", 0)
-    group = entry.ethnic_groups.first()
-    group.other_names += f"\n{NEW_WORD}"
+    place = entry.places.first().place
+    place.name_vi = f"Xã {NEW_WORD}"
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            group.save()
+            place.save()
     # Not in the officer's request: queued for the background worker.
     assert found(client, NEW_WORD) == set()
     queued = DBTaskResult.objects.get(task_path=reindex_entries_task.module_path, status=TaskResultStatus.READY)
