@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 
 from heritage.access import AccessLevel, entry_level, visible_to
 from heritage.addresses import absolute_url
-from heritage.models import EntryPage, EthnicGroupIndexPage
+from heritage.models import EntryPage, EthnicGroupIndexPage, SensitivityNotice
+from heritage.notices import recording_notices
 from media_pipeline.models import CaptionTrack, MediaAsset, archive_url
 
 DEFAULT_WIDTH = 640
@@ -44,6 +45,13 @@ class EmbedItem:
     # The entry's first recording has the entry's own embed address; the others add their id.
     primary: bool
     several: bool
+    # The codes of the notices chosen for this recording alone (the entry's apply too).
+    own_notices: tuple[str, ...] = ()
+
+    @cached_property
+    def notices(self) -> list[SensitivityNotice]:
+        """The sensitivity notices shown before the recording plays."""
+        return recording_notices(self.entry, {"notices": self.own_notices, "media": self.media})
 
     @property
     def is_video(self) -> bool:
@@ -182,6 +190,7 @@ def embed_items(entry: EntryPage) -> list[EmbedItem]:
                     transcript=block.value["transcript"],
                     primary=position == 0,
                     several=len(blocks) > 1,
+                    own_notices=tuple(block.value.get("notices") or ()),
                 )
             )
     return items

@@ -3,11 +3,13 @@ restriction, so that Wagtail itself keeps restricted entries out of page serving
 sitemap and the API; the helpers here apply the same rule to listings and files."""
 
 from contextvars import ContextVar
+from datetime import date
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page, PageViewRestriction
@@ -92,9 +94,18 @@ def allowed_levels(user) -> list[str]:
 
 def own_level(page: Page, default: str = AccessLevel.PUBLIC) -> str:
     """A page's own access level: for an entry, its access field narrowed by what its
-    contributors' consent allows (heritage/consent.py)."""
+    contributors' consent allows (heritage/consent.py) and restricted while an embargo
+    is in force (heritage/embargo.py)."""
+    if under_embargo(page):
+        return AccessLevel.RESTRICTED
     level = getattr(page, "access_level", default)
     return stricter(level, getattr(page, "consent_level", level))
+
+
+def under_embargo(page: Page, today: date | None = None) -> bool:
+    """Whether the entry is embargoed: restricted until its embargo date, open from that day."""
+    until = getattr(page, "embargo_until", None)
+    return until is not None and until > (today or timezone.localdate())
 
 
 def entry_level(page: Page) -> str:
@@ -130,11 +141,13 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def _entries_outside(levels: list[str]) -> QuerySet:
     """Translation keys of the entries with a translation at a level outside `levels`,
-    by its access field or by its contributors' consent: whatever the queryset's model
+    by its access field, by its contributors' consent or by an embargo in force: whatever the queryset's model
     (`Page` in the API and for files), these fields hide an entry even when its mirrored
     restriction was changed by hand."""
     entry_model = apps.get_model("heritage", "EntryPage")
     inside = Q(access_level__in=levels, consent_level__in=levels)
+    if AccessLevel.RESTRICTED not in levels:
+        inside &= Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.localdate())
     return entry_model.objects.exclude(inside).values("translation_key")
 
 

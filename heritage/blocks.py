@@ -1,12 +1,20 @@
 """StreamField blocks shared by every entry type. Stream keys are stable: renaming one
 needs a data migration."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtailmedia.blocks import AbstractMediaChooserBlock
+
+
+def notice_choices() -> list[tuple[str, str]]:
+    """The sensitivity notices an editor may add to one recording, by code."""
+    from heritage.models import SensitivityNotice
+
+    return [(notice.code, notice.label) for notice in SensitivityNotice.objects.all()]
 
 
 class MediaChooserBlock(AbstractMediaChooserBlock):
@@ -49,6 +57,13 @@ class AudioVideoBlock(blocks.StructBlock):
         label=_("transcript"),
         required=False,
         help_text=_("What is said or sung, one line per utterance. Shown under the player."),
+    )
+    notices = blocks.MultipleChoiceBlock(
+        label=_("sensitivity notices for this recording"),
+        choices=notice_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Besides the entry's own notices, shown before this recording plays."),
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """An entry's search document holds data of the objects it uses: its ethnic groups (names
 and code; other names are read from the query, search/group_names.py), places (names, and
 the province each lies in, a facet), languages (names, ISO 639-3 code, code), tags and
-recordings (captions, type, access level). When
+recordings (captions, type, access level) and sensitivity notices (code, a facet). When
 one of those changes, the live entries that use it (in every locale) are written to every
 search backend again, a chunk at a time (`add_bulk`), so the change is found at once
 without republishing or `update_index`.
@@ -27,7 +27,16 @@ from modelsearch.backends import get_search_backends_with_name
 from taggit.models import Tag
 
 from heritage.files import pages_using
-from heritage.models import EntryPage, EntryPlace, EntryTag, EthnicGroup, Language, Place, RecordingPage
+from heritage.models import (
+    EntryPage,
+    EntryPlace,
+    EntryTag,
+    EthnicGroup,
+    Language,
+    Place,
+    RecordingPage,
+    SensitivityNotice,
+)
 from media_pipeline.models import MediaAsset
 
 logger = logging.getLogger(__name__)
@@ -42,6 +51,7 @@ INDEXED_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Language: ("code", "iso_639_3", "name_vi", "name_en"),
     Place: ("code", "name_vi", "name_en", "kind", "parent_id", "successor_id"),
     Tag: ("name",),
+    SensitivityNotice: ("code",),
 }
 
 
@@ -59,6 +69,8 @@ def entries_using(related: Model) -> list[int]:
         ids = EntryPlace.objects.filter(place_id__in=_places_within(related)).values_list("entry_id")
     elif isinstance(related, Tag):
         ids = EntryTag.objects.filter(tag=related).values_list("content_object_id")
+    elif isinstance(related, SensitivityNotice):
+        ids = EntryPage.notices.through.objects.filter(sensitivitynotice=related).values_list("entrypage_id")
     elif isinstance(related, MediaAsset):
         return pages_using(related)
     else:

@@ -7,11 +7,19 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail.wagtail_hooks import require_wagtail_login
 
-from heritage.access import apply_access_level, may_ask_to_sign_in, stricter, user_may_view_page
+from heritage.access import (
+    AccessLevel,
+    apply_access_level,
+    may_ask_to_sign_in,
+    stricter,
+    under_embargo,
+    user_may_view_page,
+)
 from heritage.consent import LOG_ACTIONS
 from heritage.consent_views import ConsentRecordViewSet
+from heritage.embargo import LOG_ACTIONS as EMBARGO_LOG_ACTIONS
 from heritage.files import document_access_response
-from heritage.models import Contributor, EntryPage, EthnicGroup, Language, Place
+from heritage.models import Contributor, EntryPage, EthnicGroup, Language, Place, SensitivityNotice
 
 
 class EthnicGroupViewSet(SnippetViewSet):
@@ -43,8 +51,15 @@ class ContributorViewSet(SnippetViewSet):
     list_filter = ["kind"]
 
 
+class SensitivityNoticeViewSet(SnippetViewSet):
+    model = SensitivityNotice
+    icon = "warning"
+    list_display = ["badge", "label_vi", "label_en", "code"]
+    ordering = ["sort_order", "code"]
+
+
 class ReferenceDataGroup(SnippetViewSetGroup):
-    items = (EthnicGroupViewSet, LanguageViewSet, PlaceViewSet, ContributorViewSet)
+    items = (EthnicGroupViewSet, LanguageViewSet, PlaceViewSet, ContributorViewSet, SensitivityNoticeViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = _("Reference data")
     menu_name = "reference_data"
@@ -56,7 +71,7 @@ register_snippet(ConsentRecordViewSet)
 
 @hooks.register("register_log_actions")
 def register_consent_log_actions(actions) -> None:
-    for action, (label, message) in LOG_ACTIONS.items():
+    for action, (label, message) in (LOG_ACTIONS | EMBARGO_LOG_ACTIONS).items():
         actions.register_action(action, label, message)
 
 
@@ -72,13 +87,14 @@ def check_entry_access(page: Page, request: HttpRequest, serve_args, serve_kwarg
 
 
 def _apply_draft_access_level(request: HttpRequest, page: Page) -> None:
-    """A draft that tightens access takes effect at once; loosening waits for publication."""
+    """A draft that tightens access (or sets an embargo) takes effect at once; loosening waits for publication."""
     specific = page.specific
     if not isinstance(specific, EntryPage):
         return
     draft = specific.get_latest_revision_as_object()
     live_level = EntryPage.objects.filter(pk=page.pk).values_list("access_level", flat=True).first()
-    apply_access_level(specific, stricter(draft.access_level, live_level or draft.access_level))
+    level = stricter(draft.access_level, live_level or draft.access_level)
+    apply_access_level(specific, AccessLevel.RESTRICTED if under_embargo(draft) else level)
 
 
 hooks.register("after_create_page", _apply_draft_access_level)

@@ -16,10 +16,10 @@ from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from heritage.models import EntryPage, EntryPlace, EthnicGroup, Language, Place, RecordingPage
+from heritage.models import EntryPage, EntryPlace, EthnicGroup, Language, Place, RecordingPage, SensitivityNotice
 from media_pipeline.models import MediaAsset
 
-FACET_NAMES = ("group", "province", "type", "language", "decade", "has")
+FACET_NAMES = ("group", "province", "type", "language", "decade", "has", "notice")
 HAS_LABELS = {"video": _("video"), "audio": _("audio"), "transcript": _("transcript")}
 FACET_LABELS = {
     "group": _("Ethnic group"),
@@ -28,6 +28,7 @@ FACET_LABELS = {
     "language": _("Language"),
     "decade": _("Decade recorded"),
     "has": _("Has"),
+    "notice": _("Sensitivity notice"),
 }
 
 
@@ -53,6 +54,9 @@ def entry_values(ids: list[int]) -> dict[str, dict[int, set[str]]]:
     groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=ids)
     for entry_id, code in groups.values_list("entrypage_id", "ethnicgroup__code"):
         values["group"][entry_id].add(code)
+    notices = EntryPage.notices.through.objects.filter(entrypage_id__in=ids)
+    for entry_id, code in notices.values_list("entrypage_id", "sensitivitynotice__code"):
+        values["notice"][entry_id].add(code)
     provinces = {}
     for entry_place in EntryPlace.objects.filter(entry_id__in=ids).select_related("place"):
         if entry_place.place_id not in provinces:
@@ -106,6 +110,9 @@ def filter_entries(entries: QuerySet, selected: dict[str, list[str]]) -> QuerySe
         if name == "group":
             through = EntryPage.ethnic_groups.through.objects.filter(ethnicgroup__code__in=keys)
             entries = entries.filter(pk__in=through.values("entrypage_id"))
+        elif name == "notice":
+            through = EntryPage.notices.through.objects.filter(sensitivitynotice__code__in=keys)
+            entries = entries.filter(pk__in=through.values("entrypage_id"))
         elif name == "language":
             through = RecordingPage.content_languages.through.objects.filter(language__code__in=keys)
             entries = entries.filter(pk__in=through.values("recordingpage_id"))
@@ -126,6 +133,7 @@ def count_entries(entries: QuerySet) -> dict[str, Counter]:
     """For each facet but "has", key → how many of the entries have it: one GROUP BY each."""
     pks = entries.values("pk")
     groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=pks).values("ethnicgroup__code")
+    notices = EntryPage.notices.through.objects.filter(entrypage_id__in=pks).values("sensitivitynotice__code")
     languages = RecordingPage.content_languages.through.objects.filter(recordingpage_id__in=pks)
     provinces = _place_provinces()
     places = EntryPlace.objects.filter(entry_id__in=pks, place_id__in=[pk for pk, code in provinces.items() if code])
@@ -136,6 +144,7 @@ def count_entries(entries: QuerySet) -> dict[str, Counter]:
     decades = entries.exclude(documented_on=None).values(decade=ExtractYear("documented_on") / 10 * 10)
     return {
         "group": _counted(groups.annotate(count=Count("entrypage_id", distinct=True)), "ethnicgroup__code"),
+        "notice": _counted(notices.annotate(count=Count("entrypage_id", distinct=True)), "sensitivitynotice__code"),
         "province": _counted(places.values(key=province).annotate(count=Count("entry_id", distinct=True)), "key"),
         "type": Counter(
             {
@@ -248,4 +257,5 @@ def _labels(codes: dict[str, set[str]]) -> dict[str, dict[str, str]]:
         },
         "decade": {decade: pgettext("decade", "%(decade)ss") % {"decade": decade} for decade in codes["decade"]},
         "has": {key: str(label) for key, label in HAS_LABELS.items()},
+        "notice": {notice.code: notice.label for notice in SensitivityNotice.objects.filter(code__in=codes["notice"])},
     }

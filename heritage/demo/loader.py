@@ -1,12 +1,13 @@
 """Builds the demo archive: the site tree in Vietnamese and English, about twenty
-sample entries from entries.json with media generated on this machine, and one account
-per role. Goes through Django's storage API, so it works on local disk and on S3."""
+sample entries from entries.json with media generated on this machine (one with a
+sacred notice, one under embargo), and one account per role. Goes through Django's
+storage API, so it works on local disk and on S3."""
 
 import io
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail.images import get_image_model
@@ -41,6 +43,7 @@ from heritage.models import (
     Place,
     PlaceIndexPage,
     RecordingIndexPage,
+    SensitivityNotice,
 )
 from heritage.models.consent import ConsentRecord, ConsentScope
 from heritage.models.site import index_page_for
@@ -279,6 +282,12 @@ def _record_consent(page: EntryPage, entry: dict) -> None:
             withdraw(record, None)
 
 
+def _embargo_end(entry: dict) -> date | None:
+    """The demo's embargo ends a while after the demo is made, so it is in force when shown."""
+    days = entry.get("embargo_days")
+    return timezone.localdate() + timedelta(days=days) if days else None
+
+
 def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> int:
     model = ENTRY_TYPES_BY_NAME[entry["type"]]
     parent = home.get_children().type(index_page_for(model)).first().specific
@@ -300,9 +309,11 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
         licence=entry["licence"],
         attribution=entry["attribution"],
         access_level=entry["access"],
+        embargo_until=_embargo_end(entry),
         **type_fields,
     )
     page.ethnic_groups = groups
+    page.notices = list(SensitivityNotice.objects.filter(code__in=entry.get("notices", [])))
     page.places = [EntryPlace(place=province, name_as_recorded=entry["place_as_recorded"])]
     page.contributors = _contributors(entry)
     for name, values in related.items():

@@ -14,6 +14,7 @@ from .entries import (
     Licence,
     RecordingPage,
 )
+from .notices import SensitivityNotice
 from .reference import EthnicGroup, Language, LanguageFamily, Place
 from .site import (
     CustomIndexPage,
@@ -49,4 +50,5 @@ __all__ = [
     "PlaceIndexPage",
     "RecordingIndexPage",
     "RecordingPage",
+    "SensitivityNotice",
 ]

@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import AccessLevel, access_level_field, stricter, visible_to
+from heritage.access import AccessLevel, access_level_field, own_level, stricter, under_embargo, visible_to
 from heritage.addresses import absolute_url
 from heritage.blocks import BodyBlock, MediaBlock
 from heritage.consent_panel import ConsentPanel
@@ -39,6 +39,8 @@ from heritage.serializers import (
     SharedMediaField,
 )
 from heritage.stemming import added_stems
+
+from .notices import SensitivityNotice
 
 
 class Licence(models.TextChoices):
@@ -126,6 +128,22 @@ class EntryPage(Page):
             "community has not cleared for publication. Applies to the page and to its files."
         )
     )
+    embargo_until = models.DateField(
+        _("restricted until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An embargo: until this date only staff see the entry, whatever its access. It opens by itself on "
+            "that date, never wider than its access and its people's consent allow."
+        ),
+    )
+    notices = ParentalManyToManyField(
+        "heritage.SensitivityNotice",
+        verbose_name=_("sensitivity notices"),
+        blank=True,
+        related_name="entries",
+        help_text=_("Shown on the entry and before its recordings play; visitors continue once per visit."),
+    )
     # The most open level the contributors' consent allowed when last applied
     # (heritage/consent.py): narrowed at once when consent narrows, opened again only by
     # publishing. Kept out of revisions (see with_content_json).
@@ -188,6 +206,8 @@ class EntryPage(Page):
     ]
     rights_panels = [
         FieldPanel("access_level"),
+        FieldPanel("embargo_until"),
+        FieldPanel("notices", widget=forms.CheckboxSelectMultiple),
         FieldPanel("licence"),
         FieldPanel("attribution"),
         FieldPanel("rights_note"),
@@ -222,8 +242,35 @@ class EntryPage(Page):
 
     @property
     def effective_level(self) -> str:
-        """Who may see this translation: its access level, narrowed by consent."""
-        return stricter(self.access_level, self.consent_level)
+        """Who may see this translation: its access level, narrowed by consent and by an
+        embargo in force."""
+        return own_level(self)
+
+    @property
+    def under_embargo(self) -> bool:
+        return under_embargo(self)
+
+    @cached_property
+    def entry_notices(self) -> list[SensitivityNotice]:
+        """The entry's sensitivity notices, chosen in any of its languages: like access, a
+        notice belongs to the entry, not to one translation."""
+        own = list(self.notices.all())
+        elsewhere = SensitivityNotice.objects.filter(entries__translation_key=self.translation_key)
+        notices = {notice.pk: notice for notice in [*own, *elsewhere.exclude(pk__in=[notice.pk for notice in own])]}
+        return sorted(notices.values(), key=lambda notice: (notice.sort_order, notice.code))
+
+    @cached_property
+    def recording_notice_codes(self) -> dict[int, set[str]]:
+        """Media id → the notice codes chosen for that recording in any of the entry's languages."""
+        codes: dict[int, set[str]] = {}
+        streams = [self.media.raw_data]
+        others = EntryPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        streams += [getattr(media, "raw_data", media) or [] for media in others.values_list("media", flat=True)]
+        for stream in streams:
+            for block in stream:
+                if block.get("type") == "audio_video" and block["value"].get("media"):
+                    codes.setdefault(block["value"]["media"], set()).update(block["value"].get("notices") or [])
+        return codes
 
     def get_permalink(self) -> str:
         """A short link that keeps working when the title or place in the tree changes."""

@@ -11,7 +11,10 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from heritage.addresses import absolute_url, current_language
+from heritage.models import EntryPage
 from heritage.models.site import SECTION_PAGE_TYPES, EthnicGroupIndexPage
+from heritage.notices import gate_codes
+from heritage.notices import recording_notices as notices_for
 
 register = template.Library()
 
@@ -342,3 +345,15 @@ def duration(seconds: float | None) -> str:
     minutes, rest = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"
+
+
+@register.simple_tag(takes_context=True)
+def recording_notices(context, block_value) -> list:
+    """The sensitivity notices shown before this recording of the page's entry plays."""
+    page = context.get("page")
+    return notices_for(page if isinstance(page, EntryPage) else None, block_value)
+
+
+@register.filter
+def notice_codes(notices: list) -> str:
+    return gate_codes(notices)

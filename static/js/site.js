@@ -184,6 +184,11 @@
     setUpPlayers();
     var waveforms = document.querySelectorAll("[data-peaks-url]");
     for (var j = 0; j < waveforms.length; j++) setUpWaveform(waveforms[j]);
+    // A recording behind a sensitivity notice appears once the visitor continues (notices.js).
+    document.addEventListener("notices:revealed", function (event) {
+      var revealed = event.target.querySelectorAll("[data-peaks-url]");
+      for (var n = 0; n < revealed.length; n++) setUpWaveform(revealed[n]);
+    });
     var inputs = document.querySelectorAll("[data-autocomplete-url]");
     for (var k = 0; k < inputs.length; k++) setUpSuggestions(inputs[k]);
     startAtRequestedTime();
