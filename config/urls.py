@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
         heritage_views.authenticate_with_password,
         name="wagtailcore_authenticate_with_password",
     ),
+    path("account/requests/", include("access_requests.urls")),
     path("account/", include("accounts.urls")),
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),

@@ -1,6 +1,13 @@
 """Who may see what. An entry's access level is mirrored into a Wagtail page view
 restriction, so that Wagtail itself keeps restricted entries out of page serving, the
-sitemap and the API; the helpers here apply the same rule to listings and files."""
+sitemap and the API; the helpers here apply the same rule to listings and files.
+
+Each level says two things: who may read an entry (its description) and who may have its
+files (recordings, pictures and documents of its media section). "On request" reads like
+public but keeps its files to staff. An access grant (access_requests/) opens one entry
+and its files to one person until its end date, by address only: grants never add an
+entry to listings, search, the sitemap or the API, and they are checked here at each
+request against today's date, so an ended grant closes with no job to run."""
 
 from contextvars import ContextVar
 from datetime import date
@@ -17,6 +24,7 @@ from wagtail.models import Page, PageViewRestriction
 
 class AccessLevel(models.TextChoices):
     PUBLIC = "public", _("Public")
+    ON_REQUEST = "on_request", _("Description public, media on request")
     RESEARCHERS = "researchers", _("Registered researchers only")
     RESTRICTED = "restricted", _("Restricted (sacred or not cleared for publication)")
 
@@ -26,13 +34,23 @@ REVIEWERS = "Reviewers"
 ADMINISTRATORS = "Administrators"
 RESEARCHERS = "Researchers"
 
-# Groups allowed to see each non-public level; staff groups see everything.
+STAFF = [OFFICERS, REVIEWERS, ADMINISTRATORS]
+# Groups allowed to read entries at each level that not everyone may read.
 GROUPS_FOR_LEVEL = {
-    AccessLevel.RESEARCHERS: [RESEARCHERS, OFFICERS, REVIEWERS, ADMINISTRATORS],
-    AccessLevel.RESTRICTED: [OFFICERS, REVIEWERS, ADMINISTRATORS],
+    AccessLevel.RESEARCHERS: [RESEARCHERS, *STAFF],
+    AccessLevel.RESTRICTED: STAFF,
 }
+# Levels that everyone may read: their pages carry no view restriction.
+READ_BY_EVERYONE = (AccessLevel.PUBLIC, AccessLevel.ON_REQUEST)
 _applying = ContextVar("applying_access_level", default=False)
-STRICTNESS = {AccessLevel.PUBLIC: 0, AccessLevel.RESEARCHERS: 1, AccessLevel.RESTRICTED: 2}
+# Who may read an entry at each level, and who may have its files: 0 everyone,
+# 1 researchers and staff, 2 staff (and, for one entry, the holders of its grants).
+AUDIENCES = {
+    AccessLevel.PUBLIC: (0, 0),
+    AccessLevel.ON_REQUEST: (0, 2),
+    AccessLevel.RESEARCHERS: (1, 1),
+    AccessLevel.RESTRICTED: (2, 2),
+}
 
 
 def access_level_field(help_text: str) -> models.CharField:
@@ -43,7 +61,17 @@ def access_level_field(help_text: str) -> models.CharField:
 
 
 def stricter(*levels: str) -> str:
-    return max(levels, key=lambda level: STRICTNESS[level])
+    """The most open level that is at least as narrow as each of `levels`, for readers and
+    for files alike: "on request" and "researchers only" together make "restricted", since
+    no level keeps both the description to researchers and the files to staff."""
+    reading = max(AUDIENCES[level][0] for level in levels)
+    files = max(AUDIENCES[level][1] for level in levels)
+    return next(level for level, (readers, holders) in AUDIENCES.items() if readers >= reading and holders >= files)
+
+
+def opens_more_than(level: str, other: str) -> bool:
+    """Whether `level` lets someone read an entry or have its files whom `other` does not."""
+    return stricter(level, other) != level
 
 
 def apply_access_level(page: Page, level: str) -> None:
@@ -67,7 +95,7 @@ def applying_access_level() -> bool:
 
 def _restrict(page: Page, level: str) -> None:
     restrictions = PageViewRestriction.objects.filter(page=page)
-    if level == AccessLevel.PUBLIC:
+    if level in READ_BY_EVERYONE:
         restrictions.delete()
         return
     groups = list(Group.objects.filter(name__in=GROUPS_FOR_LEVEL[level]))
@@ -83,13 +111,22 @@ def _restrict(page: Page, level: str) -> None:
 
 
 def allowed_levels(user) -> list[str]:
-    """The access levels whose entries `user` may see."""
+    """The access levels whose entries `user` may read."""
     if user.is_superuser:
         return list(AccessLevel.values)
     if not user.is_authenticated:
-        return [AccessLevel.PUBLIC]
+        return list(READ_BY_EVERYONE)
     names = set(user.groups.values_list("name", flat=True))
-    return [AccessLevel.PUBLIC, *(level for level, groups in GROUPS_FOR_LEVEL.items() if names & set(groups))]
+    return [*READ_BY_EVERYONE, *(level for level, groups in GROUPS_FOR_LEVEL.items() if names & set(groups))]
+
+
+def file_levels(user) -> list[str]:
+    """The access levels whose entries' files `user` may have without a grant: those they
+    may read, but "on request" only for staff."""
+    levels = allowed_levels(user)
+    if user.is_superuser or (user.is_authenticated and user.groups.filter(name__in=STAFF).exists()):
+        return levels
+    return [level for level in levels if level != AccessLevel.ON_REQUEST]
 
 
 def own_level(page: Page, default: str = AccessLevel.PUBLIC) -> str:
@@ -115,17 +152,17 @@ def entry_level(page: Page) -> str:
     return stricter(*levels) if levels else AccessLevel.PUBLIC
 
 
-def visible_to(queryset: QuerySet, user) -> QuerySet:
+def visible_to(queryset: QuerySet, user, levels: list[str] | None = None) -> QuerySet:
     """Live pages from `queryset` that `user` may open: the one rule behind every public
     route (pages, listings, search, API, sitemap, embeds, files). Entries are checked on
     the access field of every translation and on the mirrored view restrictions, so
     either one alone suffices to hide an entry. Prefer `EntryPage.objects.visible_to(user)`
-    for entries."""
+    for entries. `levels` narrows the levels let through (`file_levels` for files)."""
     queryset = queryset.live()
     user = user or AnonymousUser()
     if user.is_superuser:
         return queryset
-    levels = allowed_levels(user)
+    levels = allowed_levels(user) if levels is None else levels
     if "access_level" in {field.name for field in queryset.model._meta.get_fields()}:
         # A filter the search node applies too (it is indexed), so its totals and facet
         # counts never include entries the visitor may not see.
@@ -161,7 +198,62 @@ def _restricted_q(restrictions: QuerySet) -> Q:
 
 
 def user_may_view_page(user, page: Page) -> bool:
-    return entry_level(page) in allowed_levels(user) and visible_to(Page.objects.filter(pk=page.pk), user).exists()
+    """Whether `user` may open `page` at its address: by their groups, or by a grant."""
+    readable = entry_level(page) in allowed_levels(user)
+    return (readable and visible_to(Page.objects.filter(pk=page.pk), user).exists()) or holds_grant(user, page)
+
+
+def files_open_to(user, page: Page) -> bool:
+    """Whether `user` may have the files of the media section of `page` (an entry they may
+    open): by their groups, or by a grant. People who work in the admin have every file
+    (they preview drafts), as in heritage/files.py."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        return True
+    level = entry_level(page)
+    visible = visible_to(Page.objects.filter(pk=page.pk), user, levels=file_levels(user))
+    return (level in file_levels(user) and visible.exists()) or holds_grant(user, page)
+
+
+def active_grant(user, page: Page):
+    """The grant in force today that opens the entry of `page` (any translation) to `user`,
+    or None. A grant never opens an entry that consent has narrowed past its access level
+    (a withdrawal closes grants too), nor a page that is not live."""
+    if not user.is_authenticated or not page.live:
+        return None
+    grant_model = apps.get_model("access_requests", "AccessGrant")
+    grant = grant_model.objects.in_force().filter(user=user, entry__translation_key=page.translation_key).first()
+    if grant is None:
+        return None
+    translations = apps.get_model("heritage", "EntryPage").objects.filter(translation_key=page.translation_key)
+    levels = translations.values_list("access_level", "consent_level")
+    if any(opens_more_than(access, consent) for access, consent in levels) or _consent_closes_grants(page):
+        return None
+    return grant
+
+
+def holds_grant(user, page: Page) -> bool:
+    return active_grant(user, page) is not None
+
+
+def grant_opening_recording(user, page: Page, media):
+    """The grant of `user`'s that opens the recording `media` placed in `page`, or None: a
+    recording whose own level is narrower than its entry's is not the grant's to open."""
+    if opens_more_than(entry_level(page), media.access_level):
+        return None
+    return active_grant(user, page)
+
+
+def _consent_closes_grants(page: Page) -> bool:
+    """A person who withdrew, whose consent ended, or who agreed to no publication at all
+    closes the entry to every grant."""
+    from heritage.consent import records_in_force  # it imports this module
+    from heritage.models.consent import ConsentScope
+
+    today = timezone.localdate()
+    return any(
+        record.withdrawn_at is not None or record.has_ended(today) or record.scope == ConsentScope.NOT_PUBLISHED
+        for record in records_in_force(page.translation_key)
+    )
 
 
 def may_ask_to_sign_in(user, page: Page) -> bool:
@@ -169,3 +261,10 @@ def may_ask_to_sign_in(user, page: Page) -> bool:
     anonymous visitor, and only for a researchers-only entry. Every other refusal is the
     same "not found" as for a page that does not exist."""
     return not user.is_authenticated and entry_level(page) == AccessLevel.RESEARCHERS
+
+
+def may_ask_for_access(user, page: Page) -> bool:
+    """Whether a refusal of `page` may offer `user` to ask for access: a signed-in visitor
+    who is not (yet) a researcher, at a researchers-only entry. ("On request" entries
+    offer it on their own page.)"""
+    return user.is_authenticated and entry_level(page) == AccessLevel.RESEARCHERS and not user_may_view_page(user, page)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
-from heritage.access import STRICTNESS, AccessLevel, apply_access_level, stricter
+from heritage.access import AccessLevel, apply_access_level, opens_more_than, stricter
 from heritage.models import EntryPage
 from heritage.models.consent import ConsentRecord
 from heritage.reindexing import reindex_entries
@@ -54,9 +54,7 @@ def narrow_to_consent(translation_key, today: date | None = None) -> bool:
     Never opens anything. Returns whether anything was narrowed."""
     level = consent_allows(translation_key, today)
     translations = EntryPage.objects.filter(translation_key=translation_key)
-    narrowed = [
-        page for page in translations.only("pk", "consent_level") if STRICTNESS[level] > STRICTNESS[page.consent_level]
-    ]
+    narrowed = [page for page in translations.only("pk", "consent_level") if opens_more_than(page.consent_level, level)]
     if not narrowed:
         return False
     with transaction.atomic():
@@ -89,8 +87,9 @@ def narrow_recordings(pages: list[EntryPage], level: str) -> None:
                 if block.block_type == "audio_video" and block.value["media"] is not None:
                     asset_ids.add(block.value["media"].pk)
     for asset in MediaAsset.objects.filter(pk__in=asset_ids):
-        if STRICTNESS[level] > STRICTNESS[asset.access_level]:
-            asset.access_level = level
+        narrowed = stricter(level, asset.access_level)
+        if narrowed != asset.access_level:
+            asset.access_level = narrowed
             asset.save(update_fields=["access_level"])
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from wagtail.admin.panels import Panel
 
-from heritage.access import STRICTNESS, AccessLevel
+from heritage.access import AccessLevel, opens_more_than
 
 
 class ConsentPanel(Panel):
@@ -23,6 +23,6 @@ class ConsentPanel(Panel):
             allowed = consent_allows(entry.translation_key)
             context["records"] = records_in_force(entry.translation_key)
             context["allowed_label"] = AccessLevel(allowed).label
-            context["narrower"] = STRICTNESS[allowed] > STRICTNESS[entry.access_level]
-            context["waits_for_publication"] = STRICTNESS[allowed] < STRICTNESS[entry.consent_level]
+            context["narrower"] = opens_more_than(entry.access_level, allowed)
+            context["waits_for_publication"] = opens_more_than(allowed, entry.consent_level)
             return context

@@ -17,10 +17,10 @@ from wagtail.models import PageViewRestriction
 
 from heritage.access import (
     RESEARCHERS,
-    STRICTNESS,
     AccessLevel,
     apply_access_level,
     entry_level,
+    opens_more_than,
     stricter,
     under_embargo,
 )
@@ -57,7 +57,7 @@ def lift_embargo(translation_key) -> bool:
     if not pages:
         return False
     level = stricter(entry_level(pages[0]), *(draft_level(page) for page in pages))
-    if not any(STRICTNESS[mirrored_level(page)] > STRICTNESS[level] for page in pages):
+    if not any(opens_more_than(level, mirrored_level(page)) for page in pages):
         return False
     with transaction.atomic():
         apply_access_level(pages[0], level)

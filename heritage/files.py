@@ -5,20 +5,24 @@ A file is served only when the requested name is well formed (see
 that exact name is the file of a record the visitor may see: a recording's original or
 thumbnail, a file of its published rendition run, one of its caption tracks, an image or
 one of its renditions, or a document. A visitor may see a record when a live page they
-may open uses it and, for a recording, when its own access level lets them too. People
-who work in the admin see every record (they preview drafts). Everything else, whether
-missing, malformed or not the visitor's, answers the same 404."""
+may open uses it and, for a recording, when its own access level lets them too; a record
+in an entry's media section also needs the entry's files to be open to them, which "on
+request" keeps to staff (pictures in the description are read with it). An access grant
+opens one entry's records to its holder, and each file served through a grant is logged.
+People who work in the admin see every record (they preview drafts). Everything else,
+whether missing, malformed or not the visitor's, answers the same 404."""
 
 import mimetypes
 import os
 import posixpath
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
 from wagtail.documents import get_document_model
@@ -26,10 +30,17 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionMember, CollectionViewRestriction, Page, ReferenceIndex
 from wagtailmedia.models import get_media_model
 
-from heritage.access import visible_to
+from heritage.access import active_grant, file_levels, grant_opening_recording, visible_to
 from heritage.models.consent import ConsentRecord
 from media_pipeline.models import CaptionTrack, MediaAsset, Rendition
 from media_pipeline.stored_names import is_well_formed, run_folder_of
+
+if TYPE_CHECKING:
+    from access_requests.models import AccessGrant
+
+# A visitor may have a record as anyone in their groups may: nothing to log. The other
+# way in is an access grant (access_requests.models.AccessGrant), which logs each file.
+OPEN = "open"
 
 # Small text files that other files refer to by relative name (playlists) or that players
 # fetch without following redirects across origins (captions) are always served from here.
@@ -79,32 +90,69 @@ def owners_of(name: str) -> Iterator[Model]:
     yield from get_document_model().objects.filter(file=name)
 
 
-def pages_using(record: Model) -> list[int]:
+# The entry field whose records are the entry's files; the others are its description.
+MEDIA_FIELD = "media"
+
+
+def pages_using(record: Model, in_media: bool | None = None) -> list[int]:
+    """The pages that use `record`; with `in_media`, only those that do (or do not) place
+    it in their media section."""
     page_type = ContentType.objects.get_for_model(Page)
-    object_ids = ReferenceIndex.get_references_to(record).filter(base_content_type=page_type)
-    return [int(object_id) for object_id in object_ids.values_list("object_id", flat=True)]
+    references = ReferenceIndex.get_references_to(record).filter(base_content_type=page_type)
+    if in_media is not None:
+        in_media_q = Q(model_path=MEDIA_FIELD) | Q(model_path__startswith=f"{MEDIA_FIELD}.")
+        references = references.filter(in_media_q) if in_media else references.exclude(in_media_q)
+    return [int(object_id) for object_id in references.values_list("object_id", flat=True)]
 
 
 def user_may_open(user, record: Model) -> bool:
     """Whether `user` may have the files of `record` (a recording, image or document)."""
+    return opening(user, record) is not None
+
+
+def opening(user, record: Model) -> "str | AccessGrant | None":
+    """How `user` may have the files of `record`: as anyone in their groups (`OPEN`), only
+    through an access grant (that grant), or not at all (None)."""
     if user.has_perm("wagtailadmin.access_admin"):
-        return True
+        return OPEN
     if isinstance(record, CollectionMember) and not collection_open_to(user, record.collection):
-        return False
-    return shown_to(user, record)
+        return None
+    return shown(user, record)
 
 
 def shown_to(user, record: Model) -> bool:
-    """Whether a live page that `user` may open uses `record`, and, for a recording, its
-    own access level lets them have it too. The evidence of a consent record is for staff
-    only, wherever else it is placed."""
+    return shown(user, record) is not None
+
+
+def shown(user, record: Model) -> "str | AccessGrant | None":
+    """Whether a live page that `user` may open uses `record` (in its media section, a page
+    whose files are open to them) and, for a recording, its own access level lets them
+    have it too: `OPEN`; else the grant of theirs that opens an entry using it, whose level
+    is not narrower than the record's own; else None. The evidence of a consent record is
+    for staff only, wherever else it is placed."""
     if user.has_perm("wagtailadmin.access_admin"):
-        return True
-    if isinstance(record, MediaAsset) and not record.is_open_to(user):
-        return False
+        return OPEN
     if isinstance(record, get_document_model()) and ConsentRecord.objects.filter(evidence=record).exists():
-        return False
-    return visible_to(Page.objects.filter(pk__in=pages_using(record)), user).exists()
+        return None
+    as_file = visible_to(Page.objects.filter(pk__in=pages_using(record, in_media=True)), user, levels=file_levels(user))
+    as_description = visible_to(Page.objects.filter(pk__in=pages_using(record, in_media=False)), user)
+    own_level_open = not isinstance(record, MediaAsset) or record.is_open_to(user)
+    if own_level_open and (as_file.exists() or as_description.exists()):
+        return OPEN
+    return _grant_opening(user, record)
+
+
+def _grant_opening(user, record: Model) -> "AccessGrant | None":
+    if not user.is_authenticated:
+        return None
+    for page in Page.objects.filter(pk__in=pages_using(record)).live().specific():
+        if isinstance(record, MediaAsset):
+            grant = grant_opening_recording(user, page, record)
+        else:
+            grant = active_grant(user, page)
+        if grant is not None:
+            return grant
+    return None
 
 
 def collection_open_to(user, collection: Collection) -> bool:
@@ -128,9 +176,26 @@ def serve_file(request: HttpRequest, path: str) -> HttpResponse:
     # Finish under the file URLs alone, so that a refusal stays a 404 (see file_urls).
     request.urlconf = "heritage.file_urls"
     name = requested_name(request, path)
-    if name is None or not any(user_may_open(request.user, owner) for owner in owners_of(name)):
+    if name is None:
         raise Http404
+    grant = None
+    for owner in owners_of(name):
+        way = opening(request.user, owner)
+        if way is OPEN:
+            return _file_response(request, name)
+        grant = grant or way
+    if grant is None:
+        raise Http404
+    if starts_a_reading(request):
+        grant.log_file(name)
     return _file_response(request, name)
+
+
+def starts_a_reading(request: HttpRequest) -> bool:
+    """Whether this request starts a view or download, rather than continuing one (a
+    player asks for the rest of a file by byte ranges): one log line per reading."""
+    match = RANGE_PATTERN.match(request.headers.get("Range", "").strip())
+    return match is None or match.group(1) in ("", "0")
 
 
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -220,6 +285,9 @@ def document_access_response(document, request: HttpRequest) -> HttpResponse | N
     """Wagtail's document view (/documents/<id>/<name>) asks this before sending a
     document: the same rule, and the same 404, as for /files/ (that view then applies
     Wagtail's collection privacy itself, with its password form)."""
-    if shown_to(request.user, document):
-        return None
-    raise Http404
+    way = shown(request.user, document)
+    if way is None:
+        raise Http404
+    if way is not OPEN:
+        way.log_file(document.file.name)
+    return None

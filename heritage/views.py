@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +19,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import PageViewRestriction
 from wagtail.wagtail_hooks import require_wagtail_login
 
-from heritage.access import may_ask_to_sign_in, visible_to
+from heritage.access import holds_grant, may_ask_for_access, may_ask_to_sign_in, visible_to
 from heritage.addresses import current_language
 from heritage.models import EntryPage
 
@@ -31,17 +31,24 @@ STORAGE_PROBE_NAME = "healthz/probe.txt"
 
 def entry_permalink(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """`/e/<key>/`: the citable link of an entry, in whatever language the visitor reads.
-    An entry the visitor may not see is not found, as an unknown key; an anonymous visitor
-    of a researchers-only entry is asked to sign in, and comes back here."""
+    An entry the visitor may not see is not found, as an unknown key, unless they hold an
+    access grant to it (grants open entries by address only); an anonymous visitor of a
+    researchers-only entry is asked to sign in, and comes back here."""
     translations = EntryPage.objects.filter(translation_key=key).select_related("locale")
     visible = visible_to(translations, request.user)
     language = current_language()
     page = visible.filter(locale__language_code=language).first() or visible.first()
     if page is not None:
         return redirect(page.url)
-    hidden = translations.live().first()
+    live = list(translations.live())
+    hidden = next((page for page in live if page.locale.language_code == language), live[0] if live else None)
+    if hidden is not None and holds_grant(request.user, hidden):
+        return redirect(hidden.url)
     if hidden is not None and may_ask_to_sign_in(request.user, hidden):
         return require_wagtail_login(next=request.get_full_path())
+    if hidden is not None and may_ask_for_access(request.user, hidden):
+        # Not to its address: that would name it.
+        return render(request, "heritage/researchers_only.html", {"entry": hidden}, status=403)
     raise Http404
 
 

@@ -1,19 +1,25 @@
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.views import serve_chain
 from wagtail.wagtail_hooks import require_wagtail_login
 
 from heritage.access import (
     AccessLevel,
     apply_access_level,
+    holds_grant,
+    may_ask_for_access,
     may_ask_to_sign_in,
     stricter,
     under_embargo,
     user_may_view_page,
+    visible_to,
 )
 from heritage.consent import LOG_ACTIONS
 from heritage.consent_views import ConsentRecordViewSet
@@ -83,7 +89,26 @@ def check_entry_access(page: Page, request: HttpRequest, serve_args, serve_kwarg
         return None
     if may_ask_to_sign_in(request.user, page):
         return require_wagtail_login(next=request.get_full_path())
+    if may_ask_for_access(request.user, page):
+        return render(request, "heritage/researchers_only.html", {"entry": page}, status=403)
     raise Http404
+
+
+@hooks.register("on_serve_page", order=-1)
+def serve_granted_entries(serve_next):
+    """The holder of an access grant gets the entry although its view restriction (for
+    groups they are not in) would send them to sign in: Wagtail's restriction check is
+    passed over for them alone, and only for a page `check_entry_access` let through."""
+
+    def inner(page: Page, request: HttpRequest, serve_args, serve_kwargs) -> HttpResponse:
+        by_groups = visible_to(Page.objects.filter(pk=page.pk), request.user).exists()
+        if by_groups or not holds_grant(request.user, page):
+            return serve_next(page, request, serve_args, serve_kwargs)
+        response = serve_chain(page, request, serve_args, serve_kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return inner
 
 
 def _apply_draft_access_level(request: HttpRequest, page: Page) -> None:

@@ -18,7 +18,7 @@ from wagtailmedia.forms import BaseMediaForm, format_extensions_for_accept_value
 from wagtailmedia.models import ALLOWED_EXTENSIONS_THUMBNAIL
 from wagtailmedia.settings import wagtailmedia_settings
 
-from heritage.access import STRICTNESS
+from heritage.access import opens_more_than
 from media_pipeline.access import may_open_recordings
 from media_pipeline.failures import MediaRejectedError, failure_message
 from media_pipeline.file_names import fitting_upload_name
@@ -56,7 +56,7 @@ class MediaAssetForm(BaseMediaForm):
         level = self.cleaned_data.get("access_level") or self.instance.access_level
         if self.instance.pk is not None and not may_open_recordings(self.user):
             stored = type(self.instance).objects.filter(pk=self.instance.pk).values_list("access_level", flat=True)
-            if stored and STRICTNESS[level] < STRICTNESS[stored[0]]:
+            if stored and opens_more_than(level, stored[0]):
                 raise forms.ValidationError(
                     _("Only a reviewer may open a recording to more people. Keep its level, or ask a reviewer."),
                     code="needs_reviewer",

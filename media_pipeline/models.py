@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtailmedia.models import AbstractMedia
 
-from heritage.access import access_level_field, allowed_levels
+from heritage.access import access_level_field, file_levels
 from media_pipeline.failures import failure_message
 from media_pipeline.stored_names import caption_name
 
@@ -74,8 +74,8 @@ class MediaAsset(AbstractMedia):
         self._stored_file_name = self.file.name
 
     def is_open_to(self, user) -> bool:
-        """Whether the recording's own access level lets `user` play it."""
-        return self.access_level in allowed_levels(user)
+        """Whether the recording's own access level lets `user` play it (without a grant)."""
+        return self.access_level in file_levels(user)
 
     @property
     def is_ready(self) -> bool:

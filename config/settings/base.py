@@ -21,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "heritage",
     "accounts",
+    "access_requests",
     "media_pipeline",
     "search",
     "embeds",

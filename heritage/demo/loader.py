@@ -1,7 +1,7 @@
 """Builds the demo archive: the site tree in Vietnamese and English, about twenty
 sample entries from entries.json with media generated on this machine (one with a
-sacred notice, one under embargo), and one account per role. Goes through Django's
-storage API, so it works on local disk and on S3."""
+sacred notice, one under embargo), one account per role, and one access request granted
+and one waiting. Goes through Django's storage API, so it works on local disk and on S3."""
 
 import io
 import json
@@ -25,6 +25,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 from wagtailmedia.models import get_media_model
 
+from access_requests.models import AccessGrant, AccessRequest
 from heritage.access import ADMINISTRATORS, OFFICERS, RESEARCHERS, REVIEWERS
 from heritage.consent import withdraw
 from heritage.demo import sample_media
@@ -53,6 +54,7 @@ ENTRIES_FILE = Path(__file__).resolve().parent / "entries.json"
 ACCOUNTS_FILE = settings.LOCAL_DATA_DIR / "demo-accounts.txt"
 SCOPE_FOR_DEMO_LEVEL = {
     "public": ConsentScope.PUBLIC,
+    "on_request": ConsentScope.PUBLIC,
     "researchers": ConsentScope.RESEARCHERS,
     "restricted": ConsentScope.COMMUNITY,
 }
@@ -97,6 +99,23 @@ DEMO_ACCOUNTS = [
     ("officer", OFFICERS, False),
     ("reviewer", REVIEWERS, False),
     ("researcher", RESEARCHERS, False),
+    # Signed in, not a researcher: asks for access to a researchers-only entry.
+    ("visitor", None, False),
+]
+# The demo's access requests: (who, entry slug, purpose, granted for this many days or None).
+DEMO_REQUESTS = [
+    (
+        "researcher",
+        "tu-vung-bru-van-kieu",
+        "So sánh danh sách từ tiếng Bru Vân Kiều với các ngôn ngữ Katu khác cho luận văn thạc sĩ.",
+        365,
+    ),
+    (
+        "visitor",
+        "ky-uc-nha-guol-co-tu",
+        "Chuẩn bị một buổi nói chuyện ở trường về nhà Gươl của người Cơ Tu.",
+        None,
+    ),
 ]
 
 
@@ -120,6 +139,7 @@ def load_demo_content(with_media: bool = True, accounts_file: Path = ACCOUNTS_FI
                 report.entries += 1
         report.created = True
     report.accounts = _ensure_accounts(accounts_file)
+    _ensure_access_requests()
     return report
 
 
@@ -333,6 +353,26 @@ def _create_entry(home: HomePage, entry: dict, en: Locale, with_media: bool) -> 
             setattr(translation, name, value)
     _publish(translation)
     return created
+
+
+def _ensure_access_requests() -> None:
+    """One request granted (by the demo officer, for a year from loading) and one waiting."""
+    user_model = get_user_model()
+    officer = user_model.objects.get(username="officer")
+    for username, slug, purpose, days in DEMO_REQUESTS:
+        user = user_model.objects.get(username=username)
+        entry = EntryPage.objects.filter(slug=slug, locale__language_code="vi").first()
+        if entry is None or AccessRequest.objects.filter(requester=user, entry=entry).exists():
+            continue
+        access_request = AccessRequest.objects.create(requester=user, entry=entry, purpose=purpose)
+        if days is not None:
+            access_request.state = AccessRequest.State.GRANTED
+            access_request.decided_by, access_request.decided_at = officer, timezone.now()
+            access_request.save()
+            ends_on = timezone.localdate() + timedelta(days=days)
+            AccessGrant.objects.create(
+                entry=entry, user=user, ends_on=ends_on, granted_by=officer, request=access_request
+            )
 
 
 def _ensure_accounts(accounts_file: Path) -> list[tuple[str, str]]:

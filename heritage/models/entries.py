@@ -25,7 +25,16 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from heritage.access import AccessLevel, access_level_field, own_level, stricter, under_embargo, visible_to
+from heritage.access import (
+    AccessLevel,
+    access_level_field,
+    entry_level,
+    files_open_to,
+    own_level,
+    stricter,
+    under_embargo,
+    visible_to,
+)
 from heritage.addresses import absolute_url
 from heritage.blocks import BodyBlock, MediaBlock
 from heritage.consent_panel import ConsentPanel
@@ -289,8 +298,20 @@ class EntryPage(Page):
         return [c for c in self.contributors.select_related("contributor") if c.may_be_named]
 
     @cached_property
+    def files_on_request(self) -> bool:
+        """Whether everyone may read the entry but only staff and grantees have its files."""
+        return entry_level(self) == AccessLevel.ON_REQUEST
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["files_open"] = files_open_to(request.user, self)
+        return context
+
+    @cached_property
     def first_image(self):
-        for block in list(self.media) + list(self.body):
+        """The picture of cards and link previews: never one of files kept on request."""
+        media = [] if self.files_on_request else list(self.media)
+        for block in media + list(self.body):
             if block.block_type == "image":
                 return block.value["image"]
         return None
@@ -335,7 +356,10 @@ class EntryPage(Page):
     def shared_media_blocks(self) -> list:
         """The media blocks everyone who may read this entry may also see: all but the
         recordings whose own access level is stricter than the entry's (those show as
-        "not available"). Only these are indexed for search and listed in the API."""
+        "not available"), and none when the files are on request. Only these are indexed
+        for search and listed in the API."""
+        if self.files_on_request:
+            return []
         return [block for block in self.media if not self._stricter_recording(block)]
 
     @property

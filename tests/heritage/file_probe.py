@@ -163,7 +163,7 @@ def hidden_files() -> dict[str, dict[str, str]]:
     (and of recordings whose own level is not public), leaving out files that a public
     page makes public anyway."""
     anonymous = AnonymousUser()
-    found: dict[str, dict[str, str]] = {AccessLevel.RESEARCHERS: {}, AccessLevel.RESTRICTED: {}}
+    found: dict[str, dict[str, str]] = {level: {} for level in AccessLevel.values if level != AccessLevel.PUBLIC}
     records = [
         (entry.access_level, record)
         for entry in EntryPage.objects.live().exclude(access_level=AccessLevel.PUBLIC).specific()

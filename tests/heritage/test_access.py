@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
 
-from heritage.access import AccessLevel
+from heritage.access import READ_BY_EVERYONE, AccessLevel
 from heritage.models import (
     ConsentRecord,
     ConsentScope,
@@ -113,12 +113,18 @@ def test_restricted_entries_are_not_found_by_anyone_outside_their_groups(client,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_signed_in_visitors_outside_the_groups_are_not_told_a_researcher_entry_exists(
+def test_signed_in_visitors_outside_the_groups_may_ask_for_a_researcher_entry_without_reading_it(
     client, django_user_model, language
 ):
+    """As anonymous visitors are asked to sign in there, a signed-in visitor who is not a
+    researcher is offered to ask for access (issue 15), and reads nothing of the entry."""
     entry = EntryPage.objects.get(access_level=AccessLevel.RESEARCHERS, locale__language_code=language)
     client.force_login(django_user_model.objects.create_user("khach", "khach@example.org", "a-long-Passphrase-42"))
-    assert_same_as_unknown_page(client, entry.url, client.get(entry.url))
+    response = client.get(entry.url)
+    assert response.status_code == 403
+    assert f"/account/requests/{entry.translation_key}/" in response.content.decode()
+    for secret in (entry.title, entry.summary):
+        assert secret not in page_text(response)
     assert client.get(public_entries(language).first().url).status_code == 200
 
 
@@ -217,13 +223,13 @@ def test_listings_show_restricted_entries_to_officers_only(client, officer, rese
 def test_hidden_entries_are_not_in_the_sitemap(client, restricted_entry, researchers_entry):
     content = client.get("/sitemap.xml").content.decode()
     assert public_entries("vi").first().url in content
-    for entry in EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC):
+    for entry in EntryPage.objects.exclude(access_level__in=READ_BY_EVERYONE):
         assert entry.url not in content
 
 
 @pytest.mark.django_db
 def test_hidden_entries_are_not_in_the_api(client):
-    hidden = EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC)
+    hidden = EntryPage.objects.exclude(access_level__in=READ_BY_EVERYONE)
     assert set(hidden.values_list("locale__language_code", flat=True)) == {"vi", "en"}
     ids = set()
     url = "/api/v2/pages/?limit=100"
@@ -449,7 +455,7 @@ def test_the_permalink_of_a_public_entry_still_leads_to_it(client):
 @pytest.mark.django_db
 def test_the_api_answers_a_hidden_entry_as_an_unknown_id(client):
     unknown = client.get("/api/v2/pages/999999/", follow=True)
-    for entry in EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC):
+    for entry in EntryPage.objects.exclude(access_level__in=READ_BY_EVERYONE):
         response = client.get(f"/api/v2/pages/{entry.pk}/", follow=True)
         assert_alike(response, f"/{entry.pk}/", unknown, "/999999/")
     public = public_entries("vi").first()
@@ -466,7 +472,7 @@ def test_the_password_view_names_no_page_it_does_not_guard(client, language):
     from wagtail.models import PageViewRestriction
 
     unknown = client.get(password_view(999999, 999999, language))
-    hidden = EntryPage.objects.exclude(access_level=AccessLevel.PUBLIC)
+    hidden = EntryPage.objects.exclude(access_level__in=READ_BY_EVERYONE)
     restriction_ids = list(PageViewRestriction.objects.values_list("pk", flat=True))
     assert restriction_ids
     for entry in hidden:

@@ -114,7 +114,7 @@ def test_loading_again_duplicates_nothing():
     report = load_demo_content(with_media=False)
     assert not report.created
     assert counts() == before
-    assert {name for name, _ in report.accounts} == {"admin", "officer", "reviewer", "researcher"}
+    assert {name for name, _ in report.accounts} == {"admin", "officer", "reviewer", "researcher", "visitor"}
 
 
 @pytest.mark.django_db
@@ -125,6 +125,7 @@ def test_accounts_have_the_right_roles():
     assert list(users.get(username="reviewer").groups.values_list("name", flat=True)) == ["Reviewers"]
     assert list(users.get(username="researcher").groups.values_list("name", flat=True)) == ["Researchers"]
     assert not users.get(username="researcher").has_perm("wagtailadmin.access_admin")
+    assert not users.get(username="visitor").groups.exists()
 
 
 @pytest.mark.django_db

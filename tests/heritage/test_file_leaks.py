@@ -57,7 +57,8 @@ def _without_path(answer: file_probe.Answer) -> bytes:
 
 
 def test_anonymous_visitors_get_no_hidden_file_by_any_path(hidden, officer):
-    files = {**hidden[AccessLevel.RESTRICTED], **hidden[AccessLevel.RESEARCHERS]}
+    files = {**hidden[AccessLevel.RESTRICTED], **hidden[AccessLevel.RESEARCHERS], **hidden[AccessLevel.ON_REQUEST]}
+    assert hidden[AccessLevel.ON_REQUEST]
     anchors = file_probe.public_anchors()
     with file_probe.wsgi_requests():
         assert file_probe.leaks(files, anchors, cookie="") == []

@@ -16,8 +16,8 @@ from tests.heritage.helpers import page_text
 
 SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 LEVELS_SEEN_BY = {
-    None: {AccessLevel.PUBLIC},
-    "researcher": {AccessLevel.PUBLIC, AccessLevel.RESEARCHERS},
+    None: {AccessLevel.PUBLIC, AccessLevel.ON_REQUEST},
+    "researcher": {AccessLevel.PUBLIC, AccessLevel.ON_REQUEST, AccessLevel.RESEARCHERS},
     "officer": set(AccessLevel.values),
     "admin": set(AccessLevel.values),
 }
