@@ -178,14 +178,33 @@ def visible_to(queryset: QuerySet, user, levels: list[str] | None = None) -> Que
 
 def _entries_outside(levels: list[str]) -> QuerySet:
     """Translation keys of the entries with a translation at a level outside `levels`,
-    by its access field, by its contributors' consent or by an embargo in force: whatever the queryset's model
-    (`Page` in the API and for files), these fields hide an entry even when its mirrored
-    restriction was changed by hand."""
+    by its access field, by its contributors' consent or by an embargo in force: whatever
+    the queryset's model (`Page` in the API and for files), these fields hide an entry even
+    when its mirrored restriction was changed by hand. Asked as what is outside (indexed
+    fields), so only the few such entries are read, not every entry."""
     entry_model = apps.get_model("heritage", "EntryPage")
-    inside = Q(access_level__in=levels, consent_level__in=levels)
+    others = [level for level in AccessLevel.values if level not in levels]
+    outside = Q(access_level__in=others) | Q(consent_level__in=others) if others else Q()
     if AccessLevel.RESTRICTED not in levels:
-        inside &= Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.localdate())
-    return entry_model.objects.exclude(inside).values("translation_key")
+        outside |= Q(embargo_until__gt=timezone.localdate())
+    if not outside:
+        return entry_model.objects.none().values("translation_key")
+    return entry_model.objects.filter(outside).values("translation_key")
+
+
+def entry_levels(entries: list) -> None:
+    """Fill `entry_access_level` of each entry (`entry_level`) with one query for all of
+    them, for pages that list many."""
+    entry_model = apps.get_model("heritage", "EntryPage")
+    keys = {entry.translation_key for entry in entries}
+    by_key: dict = {}
+    for translation in entry_model.objects.filter(translation_key__in=keys).only(
+        "translation_key", "access_level", "consent_level", "embargo_until"
+    ):
+        by_key.setdefault(translation.translation_key, []).append(own_level(translation))
+    for entry in entries:
+        levels = by_key.get(entry.translation_key) or [own_level(entry)]
+        entry.__dict__["entry_access_level"] = stricter(*levels)
 
 
 def _restricted_q(restrictions: QuerySet) -> Q:

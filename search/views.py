@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from wagtail.blocks import StreamValue
 from wagtail.models import Locale
 
+from heritage.access import entry_levels
 from heritage.addresses import current_language
 from heritage.folding import fold
 from heritage.models import EntryPage, EthnicGroup
@@ -57,6 +58,7 @@ def _with_media(entries: list[EntryPage]) -> list[EntryPage]:
             stream._bound_blocks[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
     assets = [block.value["media"] for entry in entries for block in entry.audio_video_blocks]
     prefetch_related_objects([asset for asset in assets if asset is not None], "captions")
+    entry_levels(entries)
     return entries
 
 

@@ -228,6 +228,13 @@ class EntryPage(Page):
     class Meta:
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
+        # Every public route asks which entries are outside the visitor's levels
+        # (heritage/access.py): the few that are, found without reading every entry.
+        indexes = [
+            models.Index(fields=["access_level"], name="entry_access_level"),
+            models.Index(fields=["consent_level"], name="entry_consent_level"),
+            models.Index(fields=["embargo_until"], name="entry_embargo_until"),
+        ]
 
     @classmethod
     def build_edit_handler(cls) -> TabbedInterface:
@@ -300,7 +307,13 @@ class EntryPage(Page):
     @cached_property
     def files_on_request(self) -> bool:
         """Whether everyone may read the entry but only staff and grantees have its files."""
-        return entry_level(self) == AccessLevel.ON_REQUEST
+        return self.entry_access_level == AccessLevel.ON_REQUEST
+
+    @cached_property
+    def entry_access_level(self) -> str:
+        """The entry's level across its translations (`entry_level`); lists of entries fill
+        it for all of them at once (`heritage.access.entry_levels`)."""
+        return entry_level(self)
 
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)

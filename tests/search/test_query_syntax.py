@@ -6,6 +6,8 @@ import unicodedata
 
 import pytest
 
+from django.utils import timezone
+
 from modelsearch.query import And, Not, Or, Phrase, PlainText
 
 from heritage.access import READ_BY_EVERYONE, AccessLevel
@@ -165,6 +167,8 @@ def test_an_empty_search_lists_every_visible_entry_newest_first_with_facets(clie
     response = client.get("/vi/search/")
     assert response.status_code == 200
     public = EntryPage.objects.live().filter(locale__language_code="vi", access_level__in=READ_BY_EVERYONE)
+    # The demo's embargoed entry stays out until its date.
+    public = public.exclude(embargo_until__gt=timezone.localdate())
     assert response.context["results"].paginator.count == public.count() > 0
     shown = [result.entry for result in response.context["results"]]
     # Newest recordings first (the "date recorded" sort), undated entries last.
