@@ -167,6 +167,8 @@ def visible_to(queryset: QuerySet, user, levels: list[str] | None = None) -> Que
         # A filter the search node applies too (it is indexed), so its totals and facet
         # counts never include entries the visitor may not see.
         queryset = queryset.filter(access_level__in=levels, consent_level__in=levels)
+        if AccessLevel.RESTRICTED not in levels:
+            queryset = queryset.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.localdate()))
     queryset = queryset.exclude(translation_key__in=_entries_outside(levels))
     hidden = PageViewRestriction.objects.all()
     if user.is_authenticated:

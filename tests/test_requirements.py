@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_PARTY = {"config", "embeds", "heritage", "media_pipeline", "search", "tests", "bench"}
-RUNTIME_FOLDERS = ["config", "embeds", "heritage", "media_pipeline", "search"]
+RUNTIME_FOLDERS = ["access_requests", "accounts", "config", "embeds", "heritage", "media_pipeline", "search"]
 DEVELOPMENT_FOLDERS = ["tests", "bench"]
+FIRST_PARTY = {*RUNTIME_FOLDERS, *DEVELOPMENT_FOLDERS}
 
 
 def _normalised(name: str) -> str:

@@ -184,6 +184,7 @@ class EntryPage(Page):
         index.AutocompleteField("folded_title"),
         index.FilterField("access_level"),
         index.FilterField("consent_level"),
+        index.FilterField("embargo_until"),
         index.FilterField("documented_on"),
     ]
 
