@@ -13,7 +13,14 @@
     }
 
     var start = parseFloat(player.getAttribute("data-start"));
-    if (start > 0) seek(start);
+    if (start > 0) {
+      seek(start);
+      // A player held behind a notice waits with preload="none": a start time needs its metadata.
+      if (player.readyState < 1 && player.preload === "none") {
+        player.preload = "metadata";
+        player.load();
+      }
+    }
 
     var panel = document.querySelector(".embed-transcript");
     var lines = panel ? panel.querySelectorAll("button[data-start]") : [];

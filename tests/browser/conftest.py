@@ -69,6 +69,7 @@ for page in EntryPage.objects.filter(locale=vi).live().specific().order_by("pk")
         "title_en": english.title if english else None,
         "url_en": english.url if english else None,
         "groups": [group.code for group in page.ethnic_groups.all()],
+        "notices": [notice.code for notice in page.entry_notices],
         "media": [
             {"kind": block.value["media"].type, "url": block.value["media"].url,
              "transcript": block.value["transcript"]}
