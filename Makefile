@@ -29,7 +29,7 @@ test: install install-test-system ## Install everything and run the whole test s
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo ## Virtualenv, Python packages, system programs, compiled translations
+install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo static/vendor/.built ## Virtualenv, Python packages, system programs, compiled translations, browser libraries
 
 install-system: ## ffmpeg, espeak-ng and gettext from the system packages where missing
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
@@ -43,6 +43,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+static/vendor/.built: package.json package-lock.json scripts/build-static-vendor
+	scripts/build-static-vendor
 
 locale/vi/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po locale/wagtail-admin/*/LC_MESSAGES/django.po) $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
