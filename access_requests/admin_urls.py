@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/grant/", admin_views.grant, name="grant"),
     path("<int:pk>/refuse/", admin_views.refuse, name="refuse"),
     path("grant/", admin_views.grant_directly, name="grant-directly"),
+    path("grants/<int:pk>/revoke/", admin_views.revoke, name="revoke"),
     path("log/", admin_views.FileLogView.as_view(), name="file-log"),
 ]

@@ -101,6 +101,18 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_decide(request.user):
+        raise PermissionDenied
+    access_grant = decisions.revoke(pk, request.user)
+    if access_grant is None:
+        messages.error(request, _("This grant is no longer in force."))
+    else:
+        messages.success(request, _("The access of %(name)s was closed.") % {"name": access_grant.user})
+    return redirect("access_requests_admin:queue")
+
+
+@require_POST
 def grant_directly(request: HttpRequest) -> HttpResponse:
     if not may_grant_directly(request.user):
         raise PermissionDenied

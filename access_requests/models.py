@@ -40,9 +40,10 @@ class AccessRequest(models.Model):
 
 class GrantQuerySet(models.QuerySet):
     def in_force(self) -> "GrantQuerySet":
-        """Grants whose end date has not passed: a grant opens its entry through its end
-        date (the archive's time zone) and is closed from the next day, with no job to run."""
-        return self.filter(ends_on__gte=timezone.localdate())
+        """Grants not revoked whose end date has not passed: a grant opens its entry through
+        its end date (the archive's time zone) and is closed from the next day, with no job
+        to run."""
+        return self.filter(ends_on__gte=timezone.localdate(), revoked_at__isnull=True)
 
 
 class AccessGrant(models.Model):
@@ -61,6 +62,10 @@ class AccessGrant(models.Model):
     request = models.OneToOneField(
         AccessRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="grant"
     )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = GrantQuerySet.as_manager()
 
@@ -74,7 +79,7 @@ class AccessGrant(models.Model):
 
     @property
     def in_force(self) -> bool:
-        return self.ends_on >= timezone.localdate()
+        return self.revoked_at is None and self.ends_on >= timezone.localdate()
 
     def log_file(self, name: str) -> None:
         FileAccess.objects.create(grant=self, user=self.user, entry=self.entry, file_name=name)

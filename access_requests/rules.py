@@ -23,9 +23,12 @@ def _in_groups(user: AbstractBaseUser, *names: str) -> bool:
     return user.is_superuser or user.groups.filter(name__in=names).exists()
 
 
+DECIDERS = (OFFICERS, REVIEWERS)
+
+
 def may_decide(user: AbstractBaseUser) -> bool:
-    """Officers and Reviewers see the queue, grant and refuse."""
-    return _in_groups(user, OFFICERS, REVIEWERS)
+    """Officers and Reviewers see the queue, grant, refuse and revoke."""
+    return _in_groups(user, *DECIDERS)
 
 
 def may_grant_directly(user: AbstractBaseUser) -> bool:

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from access_requests import admin_urls
+from access_requests.decisions import LOG_ACTIONS
 from access_requests.rules import may_decide, may_read_file_log
 
 
@@ -36,3 +37,9 @@ def register_file_log_menu_item() -> MenuItem:
     return FileLogReadersOnlyMenuItem(
         _("Files served through grants"), reverse("access_requests_admin:file-log"), icon_name="list-ul", order=560
     )
+
+
+@hooks.register("register_log_actions")
+def register_access_log_actions(actions) -> None:
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)

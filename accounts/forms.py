@@ -6,7 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from accounts import emails
+from accounts import emails, mail_limits
 from accounts.models import ResearcherProfile
 
 NAME_MAX_LENGTH = 150  # Django's User.first_name, where the full name is kept
@@ -90,7 +90,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
-    def save(self, **kwargs) -> None:
+    def save(self, request, **kwargs) -> None:
+        if not mail_limits.may_mail(request, self.cleaned_data["email"]):
+            return
         for user in self.get_users(self.cleaned_data["email"]):
             emails.send_password_reset(user)
 

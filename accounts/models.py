@@ -3,6 +3,7 @@ stands. Access requests (issue 15) will hang off this profile."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,3 +32,17 @@ class ResearcherProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class AccountMailAttempt(models.Model):
+    """One submission of a form that mails an address anyone may type (registration,
+    password reset): from which network, to which address (a digest, never the address),
+    and whether a message went out. accounts/mail_limits.py counts the last hour's."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    recipient = models.CharField(max_length=64, db_index=True)
+    mailed = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.client}"

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from wagtail.users.models import UserProfile
 
-from accounts import emails
+from accounts import emails, mail_limits
 from accounts.approval import approvers
 from accounts.forms import ConfirmRegistrationForm, PasswordResetForm, RegistrationForm, SignInForm
 from accounts.middleware import has_admin_access, is_admin_path
@@ -76,7 +76,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _register(form.cleaned_data)
+        if refused := mail_limits.refusal(request):
+            return refused
+        if mail_limits.may_mail(request, form.cleaned_data["email"]):
+            _register(form.cleaned_data)
         return redirect("accounts:register-sent")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -141,6 +144,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password-reset-sent")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if refused := mail_limits.refusal(self.request):
+            return refused
+        return super().form_valid(form)
 
 
 def password_reset_sent(request: HttpRequest) -> HttpResponse:

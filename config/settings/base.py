@@ -323,6 +323,10 @@ AXES_LOCKOUT_CALLABLE = "heritage.login_throttling.lockout_response"
 # header not at all (heritage/client_address.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "heritage.client_address.client_address"
+# Account mail anyone can trigger (registration, password reset; accounts/mail_limits.py):
+# at most this many messages to one address, and form submissions from one network, per hour.
+ACCOUNT_MAILS_PER_ADDRESS = env.int("ACCOUNT_MAILS_PER_ADDRESS", default=3)
+ACCOUNT_FORMS_PER_CLIENT = env.int("ACCOUNT_FORMS_PER_CLIENT", default=20)
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"
 # Transient storage errors are retried quickly in tests.
 MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05
+# Every test client comes from 127.0.0.1; the tests of the limits set their own.
+ACCOUNT_FORMS_PER_CLIENT = 100_000

@@ -276,3 +276,74 @@ def test_files_served_through_grants_are_logged_for_administrators_only(on_reque
         response = signed_in(user).get(LOG)
         assert response.status_code in (302, 403), user
         assert logged.file_name not in page_text(response)
+
+
+# New requests reach the people who decide ----------------------------------------------------
+
+
+def test_a_new_request_is_mailed_to_officers_and_reviewers_in_their_language(on_request_entry, users):
+    profile = UserProfile.get_for_user(users["reviewer"])
+    profile.preferred_language = "en"
+    profile.save()
+    mail.outbox.clear()
+    ask(users["visitor"], on_request_entry)
+    to = {address for message in mail.outbox for address in message.to}
+    deciders = {users[name].email for name in ("officer", "reviewer", "second_officer")}
+    assert deciders <= to
+    # Nobody else: not the requester, researchers, Administrators who do not decide.
+    assert to.isdisjoint({users[name].email for name in ("visitor", "researcher", "quantri", "other")})
+    english = next(message for message in mail.outbox if message.to == [users["reviewer"].email])
+    assert english.subject == "A new request for access is waiting for a decision"
+    assert PURPOSE in english.body and QUEUE in english.body and on_request_entry.title in english.body
+    vietnamese = next(message for message in mail.outbox if message.to == [users["officer"].email])
+    assert vietnamese.subject != english.subject and PURPOSE in vietnamese.body
+    # Asking again while the request waits mails nobody.
+    mail.outbox.clear()
+    ask(users["visitor"], on_request_entry)
+    assert mail.outbox == []
+
+
+# Revoking a grant before its end date --------------------------------------------------------
+
+
+def test_officers_revoke_a_grant_at_once_and_its_holder_is_told(on_request_entry, users):
+    grant = grant_to(users["visitor"], on_request_entry, days=30, officer=users["officer"])
+    visitor = signed_in(users["visitor"])
+    url = file_urls(on_request_entry)[0]
+    assert visitor.get(url).status_code == 200  # positive control: the grant opens the file
+    officer = signed_in(users["officer"])
+    assert f"grants/{grant.pk}/revoke/" in officer.get(QUEUE).content.decode()
+    mail.outbox.clear()
+    assert officer.post(f"{QUEUE}grants/{grant.pk}/revoke/").status_code == 302
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None and grant.revoked_by == users["officer"] and not grant.in_force
+    assert visitor.get(url).status_code == 404
+    assert mail.outbox[-1].to == [users["visitor"].email]
+    # The holder's own page no longer lists it; the queue no longer offers it.
+    assert on_request_entry.title not in page_text(visitor.get("/vi/account/requests/"))
+    assert f"grants/{grant.pk}/revoke/" not in officer.get(QUEUE).content.decode()
+    # The audit log of the entry names who revoked.
+    from wagtail.models import PageLogEntry
+
+    logged = PageLogEntry.objects.filter(page=on_request_entry, action="access_requests.revoke").get()
+    assert logged.user == users["officer"] and logged.data["person"] == users["visitor"].get_username()
+
+
+def test_only_officers_and_reviewers_revoke(restricted_entry, on_request_entry, users, django_user_model):
+    grant = grant_to(users["visitor"], on_request_entry, officer=users["officer"])
+    demo_researcher = django_user_model.objects.get(username="researcher")
+    for user in (None, users["visitor"], users["researcher"], demo_researcher, users["quantri"]):
+        signed_in(user).post(f"{QUEUE}grants/{grant.pk}/revoke/")
+        signed_in(user).get(f"{QUEUE}grants/{grant.pk}/revoke/")
+        grant.refresh_from_db()
+        assert grant.revoked_at is None, user
+    # A GET never revokes, even for an officer; a reviewer's POST does (positive control).
+    signed_in(users["officer"]).get(f"{QUEUE}grants/{grant.pk}/revoke/")
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
+    signed_in(users["reviewer"]).post(f"{QUEUE}grants/{grant.pk}/revoke/")
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    # Revoking twice, or an unknown grant, changes nothing and answers calmly.
+    for pk in (grant.pk, 999999):
+        assert signed_in(users["officer"]).post(f"{QUEUE}grants/{pk}/revoke/").status_code == 302
