@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,11 +230,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def archive() -> Iterator[Archive]:
-    folder = Path(tempfile.mkdtemp(prefix="heritage-browser-"))
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
+def _environment(folder: Path, base_url: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -252,17 +249,15 @@ def archive() -> Iterator[Archive]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    return env
+
+
+@contextmanager
+def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[None]:
+    """The web server and the media worker, as `make run` starts them, until the block ends."""
     processes: dict[str, subprocess.Popen] = {}
     log_handles = []
     try:
-        _manage(env, "migrate", "--no-input")
-        # Its own accounts file, so the developer's var/demo-accounts.txt stays as it is.
-        loaded = _manage(env, "load_demo_content", "--accounts-file", str(folder / "accounts.txt"))
-        accounts = _parse_accounts(loaded.stdout)
-        facts = json.loads(
-            _manage(env, "shell", "--no-imports", "-c", DEMO_FACTS_SCRIPT).stdout.strip().splitlines()[-1]
-        )
-
         server_env = {**env, "LOG_LEVEL": "INFO"}
         logs = {"web server": folder / "runserver.log", "media worker": folder / "db_worker.log"}
         commands = {
@@ -279,14 +274,55 @@ def archive() -> Iterator[Archive]:
                 stdout=handle,
                 stderr=subprocess.STDOUT,
             )
-        _wait_until_healthy(base_url, processes, logs)
+        _wait_until_healthy(f"http://127.0.0.1:{port}", processes, logs)
         _wait_until_media_ready(folder / "db.sqlite3", processes, logs)
-        yield Archive(base_url=base_url, accounts=accounts, facts=facts, env=env, folder=folder)
+        yield
     finally:
         for process in processes.values():
             _stop(process)
         for handle in log_handles:
             handle.close()
+
+
+@pytest.fixture(scope="session")
+def archive() -> Iterator[Archive]:
+    folder = Path(tempfile.mkdtemp(prefix="heritage-browser-"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _environment(folder, base_url)
+    try:
+        _manage(env, "migrate", "--no-input")
+        # Its own accounts file, so the developer's var/demo-accounts.txt stays as it is.
+        loaded = _manage(env, "load_demo_content", "--accounts-file", str(folder / "accounts.txt"))
+        accounts = _parse_accounts(loaded.stdout)
+        facts = json.loads(
+            _manage(env, "shell", "--no-imports", "-c", DEMO_FACTS_SCRIPT).stdout.strip().splitlines()[-1]
+        )
+        with _serving(env, folder, port):
+            yield Archive(base_url=base_url, accounts=accounts, facts=facts, env=env, folder=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def own_archive(archive: Archive) -> Iterator[Archive]:
+    """A copy of the demo archive (database and media) with its own server and worker, for
+    tests that change what the other browser tests rely on (a withdrawn consent)."""
+    folder = Path(tempfile.mkdtemp(prefix="heritage-browser-own-"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _environment(folder, base_url)
+    try:
+        source = sqlite3.connect(archive.folder / "db.sqlite3")
+        copy = sqlite3.connect(folder / "db.sqlite3")
+        with copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+        shutil.copytree(archive.folder / "media", folder / "media")
+        with _serving(env, folder, port):
+            yield Archive(base_url=base_url, accounts=archive.accounts, facts=archive.facts, env=env, folder=folder)
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
