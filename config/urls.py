@@ -23,6 +23,7 @@ urlpatterns = [
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("embeds.urls")),
+    path("", include("oai.urls")),
     path("", include("heritage.file_urls")),
 ]
 

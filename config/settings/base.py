@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "search",
     "embeds",
+    "oai",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -265,6 +266,12 @@ MEDIA_PROFILES_FILE = env.str("MEDIA_PROFILES_FILE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+
+# OAI-PMH (oai/, docs/oai-pmh.md): item identifiers are oai:<repository identifier>:<entry
+# key>, so the identifier must never change once harvesters know it (BASE_URL's host by default).
+OAI_REPOSITORY_IDENTIFIER = env.str("OAI_REPOSITORY_IDENTIFIER", default="")
+OAI_ADMIN_EMAIL = env.str("OAI_ADMIN_EMAIL", default="archive@localhost.localdomain")
+OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=100)
 WAGTAILAPI_LIMIT_MAX = 100
 
 REST_FRAMEWORK = {
