@@ -18,6 +18,7 @@ from tests.browser.test_officer_admin import sign_in
 pytestmark = pytest.mark.browser
 
 SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 # A public entry with a recording, a place and a group, and the consent record in force of
 # one of its people; everything the routes below need, read from the server's database.
@@ -68,6 +69,20 @@ def _shown(page: Page, path: str, href: str) -> bool:
     return page.locator(f'main a[href="{href}"]').count() > 0
 
 
+def key_is_harvested(archive, request, key: str) -> bool:
+    """Whether an OAI-PMH harvest lists the entry as a live record (not a deleted one)."""
+    params = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+    while True:
+        answer = ElementTree.fromstring(request.get(archive.url("/oai/"), params=params).body())
+        for header in answer.iter(f"{OAI}header"):
+            if header.findtext(f"{OAI}identifier", "").endswith(f":{key}"):
+                return header.get("status") != "deleted"
+        token = answer.findtext(f".//{OAI}resumptionToken")
+        if not token:
+            return False
+        params = {"verb": "ListIdentifiers", "resumptionToken": token}
+
+
 def exit_routes(archive, page: Page, entry: dict) -> dict[str, bool]:
     """For each route out of the archive: whether it shows the entry (or its recording) to
     whoever is signed in on `page`'s browser context."""
@@ -97,6 +112,7 @@ def exit_routes(archive, page: Page, entry: dict) -> dict[str, bool]:
     routes["oembed"] = oembed.status == 200
     permalink = request.get(archive.url(f"/e/{entry['key']}/"), max_redirects=0)
     routes["permalink"] = permalink.status in (200, 301, 302)
+    routes["oai-pmh"] = key_is_harvested(archive, request, entry["key"])
     routes["recording file"] = request.get(archive.url(entry["file"])).status == 200
     if entry["stream"]:
         routes["recording stream"] = request.get(archive.url(entry["stream"])).status == 200
