@@ -23,6 +23,7 @@ urlpatterns = [
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("embeds.urls")),
+    path("", include("iiif.urls")),
     path("", include("heritage.file_urls")),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     ),
     path("account/requests/", include("access_requests.urls")),
     path("account/", include("accounts.urls")),
+    path("", include("citations.urls")),
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
     path("", include(wagtail_urls)),

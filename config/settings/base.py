@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "media_pipeline",
     "search",
     "embeds",
+    "iiif",
+    "citations",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
