@@ -20,7 +20,10 @@ BIBTEX_ESCAPES = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",
 }
+# TeX joins "--" into a dash and "''" into a closing quote: an empty group keeps them apart.
+LIGATURE_STARTS = "-'"
 BIBTEX_TYPES = {"recording": "misc", "festival": "misc", "custom": "misc"}
 RIS_TYPES = {"recording": "SOUND", "festival": "ELEC", "custom": "ELEC"}
 # CSL's types: "song" is any audio recording.
@@ -28,7 +31,12 @@ CSL_TYPES = {"recording": "song", "festival": "webpage", "custom": "webpage"}
 
 
 def bibtex_text(value: str) -> str:
-    return "".join(BIBTEX_ESCAPES.get(character, character) for character in value)
+    written = []
+    for index, character in enumerate(value):
+        written.append(BIBTEX_ESCAPES.get(character, character))
+        if character in LIGATURE_STARTS and value[index + 1 : index + 2] == character:
+            written.append("{}")
+    return "".join(written)
 
 
 def bibtex(references: Iterable[Reference]) -> str:

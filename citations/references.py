@@ -4,11 +4,13 @@ visitor sees it, naming only the people who agreed to be named."""
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
-from heritage.models import EntryPage
+if TYPE_CHECKING:
+    from heritage.models import EntryPage
 
 # Line breaks and other control characters end a field in RIS and BibTeX: a value is one line.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -37,7 +39,7 @@ class Reference:
     accessed: date
 
 
-def reference_for(entry: EntryPage) -> Reference:
+def reference_for(entry: "EntryPage") -> Reference:
     """The reference to `entry` (a specific, live translation the visitor may open)."""
     people = [one_line(credit.contributor.name) for credit in entry.public_contributors]
     issued = entry.documented_on or (
