@@ -37,11 +37,12 @@ install-system: ## ffmpeg, espeak-ng and gettext from the system packages where 
 install-test-system: ## Chromium, PostgreSQL and Redis for the browser and engine tests
 	@scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-no-deps.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-no-deps.txt
 	touch $@
 
 static/vendor/.built: package.json package-lock.json scripts/build-static-vendor

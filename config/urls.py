@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("embeds.urls")),
     path("", include("oai.urls")),
+    path("", include("iiif.urls")),
     path("", include("heritage.file_urls")),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     ),
     path("account/requests/", include("access_requests.urls")),
     path("account/", include("accounts.urls")),
+    path("", include("citations.urls")),
     path("search/", search_views.search, name="search"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
     path("", include(wagtail_urls)),

@@ -4,15 +4,24 @@ signed-in researcher also the researchers-only ones, nobody a restricted entry o
 their groups."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
 from heritage.access import visible_to
+from heritage.serializers import IIIFManifestField
+
+
+class ArchivePageSerializer(PageSerializer):
+    iiif_manifest = IIIFManifestField(read_only=True)
 
 
 class ArchivePagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = ArchivePageSerializer
+    meta_fields = PagesAPIViewSet.meta_fields + ["iiif_manifest"]
+
     def filter_queryset(self, queryset):
         # Wagtail passes it on unchecked, and the search backend refuses anything else.
         if self.request.GET.get("search_operator", "and") not in ("and", "or"):

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db.models import Model, Q
@@ -182,13 +183,22 @@ def serve_file(request: HttpRequest, path: str) -> HttpResponse:
     for owner in owners_of(name):
         way = opening(request.user, owner)
         if way is OPEN:
-            return _file_response(request, name)
+            return _shared_with_other_sites(request, name, _file_response(request, name))
         grant = grant or way
     if grant is None:
         raise Http404
     if starts_a_reading(request):
         grant.log_file(name)
     return _file_response(request, name)
+
+
+def _shared_with_other_sites(request: HttpRequest, name: str, response: HttpResponse) -> HttpResponse:
+    """Lets any site's script read a file that anyone may have (IIIF viewers elsewhere
+    fetch captions, playlists and segments): never a file only some visitors may have."""
+    anonymous = AnonymousUser()
+    if not request.user.is_authenticated or any(opening(anonymous, owner) is OPEN for owner in owners_of(name)):
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def starts_a_reading(request: HttpRequest) -> bool:

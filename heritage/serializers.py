@@ -62,3 +62,15 @@ class SharedMediaField(serializers.Field):
             }
             for block in entry.shared_media_blocks
         ]
+
+
+class IIIFManifestField(serializers.Field):
+    """The address of the entry's IIIF manifest, or null when it has none (iiif/)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page) -> str | None:
+        from iiif.manifests import has_manifest, manifest_url  # iiif builds on heritage's models
+
+        return manifest_url(page.translation_key) if has_manifest(page) else None

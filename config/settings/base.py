@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "search",
     "embeds",
     "oai",
+    "iiif",
+    "citations",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
