@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"
 # Transient storage errors are retried quickly in tests.
 MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05
+# The API's anonymous limit is tested on its own (tests/api/); other tests are never throttled.
+API_ANON_RATE = env.str("API_ANON_RATE", default="100000/minute")
