@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_FOLDERS = ["access_requests", "accounts", "config", "embeds", "heritage", "media_pipeline", "search"]
+RUNTIME_FOLDERS += ["api_docs", "datasets"]
 DEVELOPMENT_FOLDERS = ["tests", "bench"]
 FIRST_PARTY = {*RUNTIME_FOLDERS, *DEVELOPMENT_FOLDERS}
 
