@@ -7,8 +7,12 @@ import csv
 import hashlib
 import io
 import json
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
@@ -201,3 +205,53 @@ def test_data_dictionary_names_every_column(client):
     rows = csv_rows(download(client, "data-dictionary.csv"))
     assert [row["column"] for row in rows] == COLUMN_NAMES
     assert all(row["description_vi"] and row["description_en"] for row in rows)
+
+
+def jsonl_ids(client) -> set[int]:
+    return {row["id"] for row in json_rows(download(client, "entries.jsonl"))}
+
+
+def test_a_consent_withdrawal_closes_the_downloads_until_rebuilt_without_the_entry(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    from heritage.consent import withdraw
+    from heritage.models import ConsentRecord
+
+    entry = EntryPage.objects.get(slug="de-dat-de-nuoc-muong", locale__language_code="vi")
+    translations = set(EntryPage.objects.filter(translation_key=entry.translation_key).values_list("pk", flat=True))
+    assert translations <= jsonl_ids(client)  # positive control
+    record = ConsentRecord.objects.get(entry=entry, contributor__name="Nghệ nhân mẫu F")
+    with django_capture_on_commit_callbacks(execute=False):
+        withdraw(record, django_user_model.objects.get(username="officer"))
+    assert client.get("/datasets/entries.jsonl").status_code == 503
+    rebuild_datasets.call()
+    assert not translations & jsonl_ids(client)
+
+
+def test_unpublishing_closes_the_downloads_until_rebuilt_without_the_entry(client, django_capture_on_commit_callbacks):
+    entry = public_entries().filter(locale__language_code="en").first()
+    assert entry.pk in jsonl_ids(client)  # positive control
+    with django_capture_on_commit_callbacks(execute=False):
+        entry.unpublish()
+    assert client.get("/datasets/entries.csv").status_code == 503
+    rebuild_datasets.call()
+    assert entry.pk not in jsonl_ids(client)
+
+
+def test_the_build_command_serves_a_new_build(client):
+    from django.core.management import call_command
+
+    before = DatasetBuild.current().folder
+    out = io.StringIO()
+    call_command("build_datasets", stdout=out)
+    assert "entry rows" in out.getvalue()
+    assert DatasetBuild.current().folder != before
+    assert jsonl_ids(client)
+
+
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=40).filter(lambda text: "/" not in text))
+def test_only_the_built_files_are_served_under_any_name(client, name):
+    response = client.get(f"/datasets/{quote(name)}")
+    served = {file["name"] for file in DatasetBuild.current().files}
+    assert response.status_code == (200 if name in served else 404)
