@@ -56,6 +56,7 @@ migrate: install ## Apply database migrations (reference data included)
 
 demo: migrate ## Load the demo content and print the demo accounts
 	$(MANAGE) load_demo_content
+	$(MANAGE) build_datasets
 
 elasticsearch: ## Start a local Elasticsearch 8.19 node (tests and local work only) on http://127.0.0.1:9200; Ctrl-C stops it
 	run="$$(scripts/ensure-elasticsearch)" && exec "$$run" 9200 var/elasticsearch

@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
@@ -8,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api_docs import views as api_docs_views
+from datasets import views as datasets_views
 from heritage import views as heritage_views
 from heritage.api import api_router
 from heritage.sitemap import ArchiveSitemap
@@ -17,6 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    path("api/openapi.json", api_docs_views.openapi_json, name="openapi"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"),
     path("healthz", heritage_views.healthz, name="healthz"),
@@ -25,6 +29,7 @@ urlpatterns = [
     path("", include("embeds.urls")),
     path("", include("oai.urls")),
     path("", include("iiif.urls")),
+    path("", include("datasets.urls")),
     path("", include("heritage.file_urls")),
 ]
 
@@ -39,6 +44,8 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("", include("citations.urls")),
     path("search/", search_views.search, name="search"),
+    path("api/", api_docs_views.api_page, name="api-docs"),
+    path(_("open-data/"), datasets_views.open_data, name="open-data"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_FOLDERS = [
     "access_requests",
     "accounts",
+    "api_docs",
     "citations",
     "config",
+    "datasets",
     "embeds",
     "heritage",
     "iiif",

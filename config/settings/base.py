@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "oai",
     "iiif",
     "citations",
+    "datasets",
+    "api_docs",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -349,3 +351,9 @@ LOGGING = {
 WORKER_HEARTBEAT_MAX_AGE = 120
 # A bearer token that shows /healthz's details to monitoring (staff see them signed in).
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
+# Anonymous use of the open-data API (/api/v2/), per client address: "number/period"
+# (second, minute, hour or day); past it, 429 with Retry-After. Empty: no limit.
+API_ANON_RATE = env.str("API_ANON_RATE", default="600/minute")
+# Open datasets (datasets/): a burst of changes within this many seconds makes one rebuild.
+DATASETS_REBUILD_DELAY_SECONDS = env.int("DATASETS_REBUILD_DELAY_SECONDS", default=60)

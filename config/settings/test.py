@@ -19,3 +19,5 @@ SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"
 MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05
 # Every test client comes from 127.0.0.1; the tests of the limits set their own.
 ACCOUNT_FORMS_PER_CLIENT = 100_000
+# The API's anonymous limit is tested on its own (tests/api/); other tests are never throttled.
+API_ANON_RATE = env.str("API_ANON_RATE", default="100000/minute")
