@@ -113,6 +113,11 @@ def exit_routes(archive, page: Page, entry: dict) -> dict[str, bool]:
     permalink = request.get(archive.url(f"/e/{entry['key']}/"), max_redirects=0)
     routes["permalink"] = permalink.status in (200, 301, 302)
     routes["oai-pmh"] = key_is_harvested(archive, request, entry["key"])
+    routes["iiif manifest"] = request.get(archive.url(f"/iiif/{entry['key']}/manifest.json")).status == 200
+    for citation in ("bibtex", "ris", "csl-json"):
+        routes[f"citation {citation}"] = request.get(archive.url(f"/vi/cite/{entry['key']}/{citation}/")).status == 200
+    dataset = request.get(archive.url("/datasets/entries.csv"))
+    routes["dataset"] = dataset.status == 200 and entry["key"] in dataset.text()
     routes["recording file"] = request.get(archive.url(entry["file"])).status == 200
     if entry["stream"]:
         routes["recording stream"] = request.get(archive.url(entry["stream"])).status == 200
@@ -147,6 +152,15 @@ def test_a_withdrawal_leaves_every_route_at_once(own_archive, new_tab):
         assert not any(routes.values()), (name, [route for route, shown in routes.items() if shown])
     anonymous.page.goto(archive.url(entry["url"]))
     anonymous.shoot("after-withdrawal")
+    # The datasets come back once rebuilt, without the entry.
+    request = anonymous.page.context.request
+    for _ in range(120):
+        dataset = request.get(archive.url("/datasets/entries.csv"))
+        if dataset.status == 200:
+            break
+        assert dataset.status == 503 and dataset.headers["retry-after"]
+        anonymous.page.wait_for_timeout(1000)
+    assert dataset.status == 200 and entry["key"] not in dataset.text()
 
     # Staff still find it; the entry's history names who withdrew.
     assert admin.goto(archive.url(entry["url"])).status == 200
