@@ -56,6 +56,9 @@ def tusd_command(binary: str) -> tuple[list[str], dict[str, str]]:
         "-show-greeting=false",
         "-show-startup-logs=false",
     ]
+    if not urlsplit(settings.UPLOADS_TUSD_URL).netloc:
+        # Served under the archive's own origin by a proxy: upload addresses follow X-Forwarded-*.
+        arguments.append("-behind-proxy")
     environment: dict[str, str] = {}
     if settings.AWS_STORAGE_BUCKET_NAME:
         options = settings.STORAGES["default"].get("OPTIONS", {})

@@ -232,7 +232,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def archive() -> Iterator[Archive]:
     folder = Path(tempfile.mkdtemp(prefix="heritage-browser-"))
-    port = _free_port()
+    port, upload_port = _free_port(), _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         key: value
@@ -248,6 +248,9 @@ def archive() -> Iterator[Archive]:
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "MEDIA_ROOT": str(folder / "media"),
             "BASE_URL": base_url,
+            "UPLOADS_TUSD_URL": f"http://127.0.0.1:{upload_port}/files/",
+            "UPLOADS_TUSD_LISTEN": f"127.0.0.1:{upload_port}",
+            "UPLOADS_DIR": str(folder / "tus"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
@@ -264,10 +267,15 @@ def archive() -> Iterator[Archive]:
         )
 
         server_env = {**env, "LOG_LEVEL": "INFO"}
-        logs = {"web server": folder / "runserver.log", "media worker": folder / "db_worker.log"}
+        logs = {
+            "web server": folder / "runserver.log",
+            "media worker": folder / "db_worker.log",
+            "upload server": folder / "tusd.log",
+        }
         commands = {
             "web server": ["runserver", f"127.0.0.1:{port}", "--noreload"],
             "media worker": ["media_worker"],
+            "upload server": ["run_tusd"],
         }
         for name, args in commands.items():
             handle = logs[name].open("w")

@@ -1,7 +1,9 @@
 """Run tusd for the archive (as `make run` does) and remove expired uploads every so often."""
 
 import os
+import signal
 import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 
@@ -14,6 +16,8 @@ class Command(BaseCommand):
     help = "Build if needed and run tusd, the resumable upload server, with the archive's hooks."
 
     def handle(self, *args, **options) -> None:
+        # `make run` stops its jobs with SIGTERM: leave through `finally` so tusd stops too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         arguments, environment = tusd.tusd_command(tusd.tusd_binary())
         process = subprocess.Popen(arguments, env={**os.environ, **environment})
         try:
