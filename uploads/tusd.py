@@ -2,6 +2,7 @@
 var/, or the S3 store under uploads/ in the media bucket), the hooks' shared secret, and
 the removal of uploads left unfinished for longer than UPLOADS_EXPIRE_HOURS."""
 
+import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -65,11 +66,8 @@ def tusd_command(binary: str) -> tuple[list[str], dict[str, str]]:
         arguments += [f"-s3-bucket={settings.AWS_STORAGE_BUCKET_NAME}", f"-s3-object-prefix={S3_PREFIX}"]
         if options.get("endpoint_url"):
             arguments.append(f"-s3-endpoint={options['endpoint_url']}")
-        environment = {
-            "AWS_ACCESS_KEY_ID": options.get("access_key") or "",
-            "AWS_SECRET_ACCESS_KEY": options.get("secret_key") or "",
-            "AWS_REGION": options.get("region_name") or "us-east-1",
-        }
+        # tusd reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment, as boto3 does.
+        environment = {"AWS_REGION": options.get("region_name") or os.environ.get("AWS_REGION") or "us-east-1"}
     else:
         Path(settings.UPLOADS_DIR).mkdir(parents=True, exist_ok=True)
         arguments.append(f"-upload-dir={settings.UPLOADS_DIR}")

@@ -126,6 +126,7 @@
         return;
       }
       button.disabled = true;
+      panel.querySelector("[data-resumable-pending]").replaceChildren();
       const sha256 = await checksum(file, (done, total) => {
         progress(done, total);
         show(fill(panel.dataset.textHashing, { percent: percent(done, total) }), "hashing");
