@@ -91,6 +91,8 @@
   }
 
   function setUp(panel) {
+    // Without JavaScript the panel stays hidden and the form above is the way to upload.
+    panel.hidden = false;
     const input = panel.querySelector("[data-resumable-file]");
     const button = panel.querySelector("[data-resumable-start]");
     const bar = panel.querySelector("[data-resumable-progress]");

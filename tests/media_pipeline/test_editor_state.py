@@ -14,7 +14,7 @@ from media_pipeline.models import MediaAsset, MediaStatus
 
 
 @pytest.fixture
-def officer_client(client):
+def officer_client(client, db):
     client.force_login(get_user_model().objects.get(username="officer"))
     return client
 
