@@ -14,10 +14,11 @@ TEST_SYSTEM_PACKAGES := chromium postgresql redis-server
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
-run: install migrate demo ## Install, migrate, load demo content, start web server and worker on http://127.0.0.1:8000/
-	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server and media worker; Ctrl-C stops both)"
+run: install migrate demo ## Install, migrate, load demo content, start web server, worker and upload server on http://127.0.0.1:8000/
+	@echo "Starting the archive at http://$(HOST):$(PORT)/ (web server, media worker and tusd; Ctrl-C stops them)"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(MANAGE) media_worker & \
+	$(MANAGE) run_tusd & \
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
 	wait -n
 
@@ -29,7 +30,7 @@ test: install install-test-system ## Install everything and run the whole test s
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo static/vendor/.built ## Virtualenv, Python packages, system programs, compiled translations, browser libraries
+install: install-system $(VENV)/.installed locale/vi/LC_MESSAGES/django.mo static/vendor/.built var/bin/tusd ## Virtualenv, Python packages, system programs, compiled translations, browser libraries, tusd
 
 install-system: ## ffmpeg, espeak-ng and gettext from the system packages where missing
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
@@ -47,6 +48,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-no-deps.t
 
 static/vendor/.built: package.json package-lock.json scripts/build-static-vendor
 	scripts/build-static-vendor
+
+var/bin/tusd: scripts/ensure-tusd
+	scripts/ensure-tusd
 
 locale/vi/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po locale/wagtail-admin/*/LC_MESSAGES/django.po) $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
@@ -72,6 +76,9 @@ bench-media: install ## Time the video pipeline: wrapper overhead, single decode
 
 bench-search: install ## Index 100,000 generated entries into Elasticsearch 8, OpenSearch 2 and the database index; time indexing and queries (results in docs/benchmarks.md; BENCH_ARGS="--backends elasticsearch" for one)
 	$(PY) bench/search.py $(BENCH_ARGS)
+
+bench-upload: install ## Memory of the Django process and tusd during a generated 2 GB resumable upload (results in docs/benchmarks.md)
+	$(PY) bench/upload_memory.py
 
 bench-relevance: install ## Run the search relevance set on the database index and a search node; recall@10 and P@1 per backend (results in docs/benchmarks.md)
 	$(PY) bench/relevance.py

@@ -2,8 +2,11 @@
 Wagtail's admin, which relies on inline scripts and styles and previews pages in a
 same-origin frame, gets those allowed."""
 
+from urllib.parse import urlsplit
+
 from csp.middleware import CSPMiddleware, PolicyParts
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
@@ -20,6 +23,15 @@ class ArchiveCSPMiddleware(CSPMiddleware):
             update = dict(parts.update or {})
             for directive, sources in ADMIN_UPDATE.items():
                 update[directive] = [*update.get(directive, []), *sources]
+            if upload_origin := _upload_server_origin():
+                update["connect-src"] = [*update.get("connect-src", []), upload_origin]
             parts.update = update
             parts.replace = {**(parts.replace or {}), **ADMIN_REPLACE}
         return parts
+
+
+def _upload_server_origin() -> str:
+    """tusd's origin when it has its own port (as under `make run`); nothing when it is
+    proxied under the archive's own origin."""
+    address = urlsplit(settings.UPLOADS_TUSD_URL)
+    return f"{address.scheme}://{address.netloc}" if address.scheme and address.netloc else ""

@@ -24,6 +24,7 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"),
     path("healthz", heritage_views.healthz, name="healthz"),
+    path("uploads/", include("uploads.urls")),
     path("e/<uuid:key>/", heritage_views.entry_permalink, name="entry-permalink"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("embeds.urls")),

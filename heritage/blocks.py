@@ -2,6 +2,7 @@
 needs a data migration."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -20,6 +21,15 @@ def notice_choices() -> list[tuple[str, str]]:
 class MediaChooserBlock(AbstractMediaChooserBlock):
     def render_basic(self, value, context=None) -> str:
         return value.title if value else ""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and value.status == "failed":
+            raise ValidationError(
+                _("“%(title)s” could not be prepared for the web and cannot be used. Choose another recording.")
+                % {"title": value.title}
+            )
+        return value
 
 
 class ImageWithCaptionBlock(blocks.StructBlock):

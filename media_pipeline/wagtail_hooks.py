@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import HttpRequest
-from django.urls import include, path
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -22,6 +24,15 @@ def register_media_pipeline_urls():
         path("<int:pk>/retry/", admin_views.retry_preparation, name="retry"),
     ]
     return [path("media-pipeline/", include((urls, "media_pipeline"), namespace="media_pipeline"))]
+
+
+@hooks.register("insert_editor_js")
+def show_recording_states_in_the_editor() -> str:
+    return format_html(
+        '<script src="{}" data-media-status-pattern="{}"></script>',
+        static("js/media-status.js"),
+        reverse("media_pipeline:status", args=[0]),
+    )
 
 
 class CaptionCreateView(CreateView):

@@ -21,6 +21,7 @@ RUNTIME_FOLDERS = [
     "media_pipeline",
     "oai",
     "search",
+    "uploads",
 ]
 DEVELOPMENT_FOLDERS = ["tests", "bench"]
 FIRST_PARTY = {*RUNTIME_FOLDERS, *DEVELOPMENT_FOLDERS}

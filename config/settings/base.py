@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "citations",
     "datasets",
     "api_docs",
+    "uploads",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -252,6 +253,16 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp", "mts"],
 }
 MAX_MEDIA_UPLOAD_MB = env.int("MAX_MEDIA_UPLOAD_MB", default=2048)
+
+# Resumable uploads (uploads/, docs/uploads.md): tusd receives the bytes and asks the archive
+# through hooks whether to accept them and what to make of them.
+UPLOADS_TUSD_URL = env.str("UPLOADS_TUSD_URL", default="http://127.0.0.1:1080/files/")
+UPLOADS_TUSD_LISTEN = env.str("UPLOADS_TUSD_LISTEN", default="127.0.0.1:1080")
+UPLOADS_HOOKS_URL = env.str("UPLOADS_HOOKS_URL", default=f"{WAGTAILADMIN_BASE_URL}/uploads/hooks/")
+UPLOADS_HOOKS_SECRET = env.str("UPLOADS_HOOKS_SECRET", default="")
+UPLOADS_DIR = env.path("UPLOADS_DIR", default=LOCAL_DATA_DIR / "uploads")
+UPLOADS_EXPIRE_HOURS = env.float("UPLOADS_EXPIRE_HOURS", default=48)
+UPLOADS_TOKEN_MAX_AGE_SECONDS = env.int("UPLOADS_TOKEN_MAX_AGE_SECONDS", default=3600)
 
 # Media pipeline limits: an original outside them is refused before any transcoding.
 MEDIA_MAX_DURATION_SECONDS = env.float("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)

@@ -230,7 +230,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-def _environment(folder: Path, base_url: str) -> dict[str, str]:
+def _environment(folder: Path, base_url: str, upload_port: int) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -245,6 +245,9 @@ def _environment(folder: Path, base_url: str) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "MEDIA_ROOT": str(folder / "media"),
             "BASE_URL": base_url,
+            "UPLOADS_TUSD_URL": f"http://127.0.0.1:{upload_port}/files/",
+            "UPLOADS_TUSD_LISTEN": f"127.0.0.1:{upload_port}",
+            "UPLOADS_DIR": str(folder / "tus"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
@@ -254,15 +257,21 @@ def _environment(folder: Path, base_url: str) -> dict[str, str]:
 
 @contextmanager
 def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[None]:
-    """The web server and the media worker, as `make run` starts them, until the block ends."""
+    """The web server, the media worker and the upload server, as `make run` starts them,
+    until the block ends."""
     processes: dict[str, subprocess.Popen] = {}
     log_handles = []
     try:
         server_env = {**env, "LOG_LEVEL": "INFO"}
-        logs = {"web server": folder / "runserver.log", "media worker": folder / "db_worker.log"}
+        logs = {
+            "web server": folder / "runserver.log",
+            "media worker": folder / "db_worker.log",
+            "upload server": folder / "tusd.log",
+        }
         commands = {
             "web server": ["runserver", f"127.0.0.1:{port}", "--noreload"],
             "media worker": ["media_worker"],
+            "upload server": ["run_tusd"],
         }
         for name, args in commands.items():
             handle = logs[name].open("w")
@@ -287,9 +296,9 @@ def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def archive() -> Iterator[Archive]:
     folder = Path(tempfile.mkdtemp(prefix="heritage-browser-"))
-    port = _free_port()
+    port, upload_port = _free_port(), _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = _environment(folder, base_url)
+    env = _environment(folder, base_url, upload_port)
     try:
         _manage(env, "migrate", "--no-input")
         # Its own accounts file, so the developer's var/demo-accounts.txt stays as it is.
@@ -310,10 +319,10 @@ def own_archive(archive: Archive) -> Iterator[Archive]:
     """A copy of the demo archive (database and media) with its own server and worker, for
     tests that change what the other browser tests rely on (a withdrawn consent)."""
     folder = Path(tempfile.mkdtemp(prefix="heritage-browser-own-"))
-    port = _free_port()
+    port, upload_port = _free_port(), _free_port()
     base_url = f"http://127.0.0.1:{port}"
     # The datasets are rebuilt a second after a change rather than a minute.
-    env = {**_environment(folder, base_url), "DATASETS_REBUILD_DELAY_SECONDS": "1"}
+    env = {**_environment(folder, base_url, upload_port), "DATASETS_REBUILD_DELAY_SECONDS": "1"}
     try:
         source = sqlite3.connect(archive.folder / "db.sqlite3")
         copy = sqlite3.connect(folder / "db.sqlite3")
