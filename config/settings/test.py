@@ -17,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "insecure-key-for-test-only"
 # Transient storage errors are retried quickly in tests.
 MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05
+# Pages are rendered afresh in tests (rolled-back data sends no signal); tests/page_cache/ turns the cache on.
+PAGE_CACHE_SECONDS = 0
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}  # noqa: F405
