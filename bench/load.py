@@ -132,7 +132,7 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                urllib.request.urlopen(f"{base}/robots.txt", timeout=2)
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
