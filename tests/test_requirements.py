@@ -8,7 +8,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNTIME_FOLDERS = ["access_requests", "accounts", "config", "critical_css", "embeds", "heritage", "media_pipeline", "page_cache", "search"]
+RUNTIME_FOLDERS = [
+    "access_requests",
+    "accounts",
+    "config",
+    "critical_css",
+    "embeds",
+    "heritage",
+    "media_pipeline",
+    "page_cache",
+    "search",
+]
 DEVELOPMENT_FOLDERS = ["tests", "bench"]
 FIRST_PARTY = {*RUNTIME_FOLDERS, *DEVELOPMENT_FOLDERS}
 
