@@ -83,6 +83,9 @@ bench-upload: install ## Memory of the Django process and tusd during a generate
 bench-relevance: install ## Run the search relevance set on the database index and a search node; recall@10 and P@1 per backend (results in docs/benchmarks.md)
 	$(PY) bench/relevance.py
 
+bench-load: install ## Anonymous load on gunicorn (production settings, 2 workers) with hey: cache on and off, SQLite and PostgreSQL+Redis (results in docs/benchmarks.md; BENCH_ARGS="--seconds 3" for a quick try)
+	$(PY) bench/load.py $(BENCH_ARGS)
+
 messages: install ## Refresh the .po files after changing user-visible strings
 	$(MANAGE) makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
@@ -99,4 +102,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search bench-relevance messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search bench-relevance bench-load messages lint format clean

@@ -9,6 +9,8 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
+from critical_css.inline import critical_css_source
+
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 ADMIN_UPDATE = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
 ADMIN_REPLACE = {"frame-ancestors": ["'self'"]}
@@ -27,6 +29,11 @@ class ArchiveCSPMiddleware(CSPMiddleware):
                 update["connect-src"] = [*update.get("connect-src", []), upload_origin]
             parts.update = update
             parts.replace = {**(parts.replace or {}), **ADMIN_REPLACE}
+        else:
+            # Only here: beside a hash, browsers ignore the admin's 'unsafe-inline'.
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", []), critical_css_source()]
+            parts.update = update
         return parts
 
 

@@ -18,6 +18,7 @@ from media_pipeline.failures import MediaRejectedError
 from media_pipeline.models import MediaAsset, MediaStatus, Rendition
 from media_pipeline.renditions import Output
 from media_pipeline.stored_names import run_folder as run_folder_name
+from page_cache.generation import forget_cached_pages
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -139,4 +140,6 @@ def publish(asset: MediaAsset, attempt: str, outputs: Iterable[Output], stored: 
         )
         for old_folder in previous_folders - {folder}:
             transaction.on_commit(lambda old_folder=old_folder: delete_folder(old_folder))
+        # The renditions and status above are written without signals; pages now play the new ones.
+        forget_cached_pages()
     return True

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "datasets",
     "api_docs",
     "uploads",
+    "page_cache",
+    "critical_css",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -67,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "page_cache.middleware.AnonymousPageCacheMiddleware",
+    # Django's GZip adds random bytes to each response against BREACH (docs/caching.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ArchiveLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +209,22 @@ TASKS = {
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"media": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+
+# Whole public pages for anonymous visitors (page_cache/, docs/caching.md): a file cache
+# shared by the web workers, or Redis when REDIS_URL is set. 0 seconds turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.path("PAGE_CACHE_DIR", default=LOCAL_DATA_DIR / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=5000)},
+        }
+    ),
+}
 
 # Search: the database backend on one machine; Elasticsearch 8 or OpenSearch 2 when a URL
 # is given (the tests run both). With a node, the database index is kept current too, and

@@ -21,3 +21,6 @@ MEDIA_STORAGE_RETRY_DELAY_SECONDS = 0.05
 ACCOUNT_FORMS_PER_CLIENT = 100_000
 # The API's anonymous limit is tested on its own (tests/api/); other tests are never throttled.
 API_ANON_RATE = env.str("API_ANON_RATE", default="100000/minute")
+# Pages are rendered afresh in tests (rolled-back data sends no signal); tests/page_cache/ turns the cache on.
+PAGE_CACHE_SECONDS = 0
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}  # noqa: F405

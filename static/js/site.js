@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // site.css arrives as a print stylesheet so that it never holds up the first paint
+  // (critical.css is inlined in <head>); once here it applies to the screen too.
+  var fullStylesheet = document.querySelector("link[data-full-stylesheet]");
+  if (fullStylesheet) fullStylesheet.media = "all";
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
