@@ -244,6 +244,7 @@ def _environment(folder: Path, base_url: str, upload_port: int) -> dict[str, str
             "DEBUG": "true",
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "MEDIA_ROOT": str(folder / "media"),
+            "PAGE_CACHE_DIR": str(folder / "page-cache"),
             "BASE_URL": base_url,
             "UPLOADS_TUSD_URL": f"http://127.0.0.1:{upload_port}/files/",
             "UPLOADS_TUSD_LISTEN": f"127.0.0.1:{upload_port}",
