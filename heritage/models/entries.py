@@ -47,6 +47,7 @@ from heritage.serializers import (
     PublicContributorsField,
     SharedMediaField,
 )
+from heritage.slugs import VietnameseSlugMixin
 from heritage.stemming import added_stems
 
 from .notices import SensitivityNotice
@@ -98,7 +99,7 @@ class EntryPageManager(PageManager.from_queryset(EntryQuerySet)):
     pass
 
 
-class EntryPage(Page):
+class EntryPage(VietnameseSlugMixin, Page):
     """Fields and behaviour shared by every archive entry. Not created directly."""
 
     objects = EntryPageManager()
