@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "search",
     "embeds",
+    "bulk_import",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -247,6 +248,8 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp", "mts"],
 }
 MAX_MEDIA_UPLOAD_MB = env.int("MAX_MEDIA_UPLOAD_MB", default=2048)
+# A zip of media for a bulk import may unpack to at most this much (bulk_import/zip_media.py).
+BULK_IMPORT_MAX_UNZIPPED_MB = env.int("BULK_IMPORT_MAX_UNZIPPED_MB", default=20480)
 
 # Media pipeline limits: an original outside them is refused before any transcoding.
 MEDIA_MAX_DURATION_SECONDS = env.float("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)
