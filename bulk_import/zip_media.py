@@ -27,7 +27,9 @@ def extract_media(archive, destination: Path) -> list[str]:
     except (zipfile.BadZipFile, OSError) as error:
         raise UnsafeZipError(_("The media file is not a readable zip.")) from error
     with bundle:
-        members = [member for member in bundle.infolist() if not member.is_dir() and not _clutter(member)]
+        # Not ZipInfo.is_dir(): it fails on an empty name, which _safe_name refuses.
+        members = [member for member in bundle.infolist() if not member.filename.endswith("/")]
+        members = [member for member in members if not _clutter(member)]
         if len(members) > MAX_MEMBERS:
             raise UnsafeZipError(_("The zip holds more than %(count)d files.") % {"count": MAX_MEMBERS})
         written: list[str] = []

@@ -5,6 +5,7 @@ creates nothing new."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -170,7 +171,7 @@ def test_the_command_reports_rows_and_writes_nothing_on_a_dry_run(tmp_path, medi
     output = io.StringIO()
     before = counts()
     call_command("import_entries", str(path), str(media_folder), "--dry-run", stdout=output)
-    assert "row 3, column ethnic_groups: Unknown ethnic group code “khong-co”." in output.getvalue()
+    assert re.search(r"row 3, column ethnic_groups: .*“khong-co”", output.getvalue())
     assert "would create 1" in output.getvalue()
     assert counts() == before
     call_command("import_entries", str(path), str(media_folder), stdout=io.StringIO())

@@ -65,6 +65,12 @@ def test_a_bomb_stops_at_the_limit(tmp_path):
     assert sum(path.stat().st_size for path in many.iterdir()) <= 2 * 1024 * 1024
 
 
+def test_a_nameless_member_is_refused(tmp_path):
+    with pytest.raises(UnsafeZipError):
+        extract_media(zip_of([("\x00", b"x")]), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_damaged_zips_are_refused(tmp_path):
     with pytest.raises(UnsafeZipError):
         extract_media(io.BytesIO(b"PK\x03\x04 not really a zip"), tmp_path)
