@@ -18,3 +18,16 @@ def test_typing_a_vietnamese_title_fills_in_its_slug(archive, new_tab):
     show_tab_with(page, "#id_slug")
     tab.shoot("vietnamese-slug")
     expect(page.locator("#id_slug")).to_have_value("thu-nghiem-ux-2-le-xen-ban-cua-nguoi-thai-dem-hoi", timeout=3_000)
+
+
+def test_the_groups_list_filters_as_the_officer_types(archive, new_tab):
+    tab = new_tab(DESKTOP)
+    page = sign_in(archive, tab, "officer")
+    open_new_festival_form(archive, page)
+    show_tab_with(page, "[data-filterable-choices-filter]")
+    page.locator("[data-filterable-choices-filter]").first.fill("mong")
+    tab.shoot("groups-filtered")
+    expect(page.locator("label", has_text="H'Mông")).to_be_visible()
+    expect(page.locator("label", has_text="Tày").first).to_be_hidden()
+    page.locator("[data-filterable-choices-filter]").first.fill("")
+    expect(page.locator("label", has_text="Tày").first).to_be_visible()
