@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNTIME_FOLDERS = ["access_requests", "accounts", "config", "embeds", "heritage", "media_pipeline", "search"]
+RUNTIME_FOLDERS = ["access_requests", "accounts", "bulk_import", "config", "embeds", "heritage", "media_pipeline", "search"]
 DEVELOPMENT_FOLDERS = ["tests", "bench"]
 FIRST_PARTY = {*RUNTIME_FOLDERS, *DEVELOPMENT_FOLDERS}
 
