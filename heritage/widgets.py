@@ -14,7 +14,8 @@ def search_text(instance) -> str:
 
 
 class FilterableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    template_name = "heritage/admin/filterable_checkboxes.html"
+    # In the app's templates: Django's form renderer does not read the project's templates/.
+    template_name = "heritage/widgets/filterable_checkboxes.html"
 
     class Media:
         js = ["js/filterable-choices.js"]
