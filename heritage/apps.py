@@ -20,5 +20,8 @@ class HeritageConfig(AppConfig):
     def ready(self) -> None:
         # Publishing needs a reviewer: the guard on saving, and Localize's update view.
         from . import publishing, signal_handlers, translations  # noqa: F401
+        from .slugs import use_vietnamese_slugs_in_the_editor
+
+        use_vietnamese_slugs_in_the_editor()
 
         post_migrate.connect(index_reference_data_after_loading, sender=self)

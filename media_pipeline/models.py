@@ -200,8 +200,13 @@ class CaptionTrack(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        from heritage.models import Language
+        from media_pipeline.caption_languages import caption_language_choices
         from media_pipeline.captions import read_cues
 
+        # Free text let "Tiếng Việt" in, and the players then left the captions off.
+        if self.language not in dict(caption_language_choices(Language.objects.all())):
+            raise ValidationError({"language": _("Choose one of the archive's languages.")})
         if self.file:
             self.file.open("rb")
             self.file.seek(0)

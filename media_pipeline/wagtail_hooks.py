@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -6,14 +7,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 from wagtailmedia.widgets import AdminMediaChooser
 
 from heritage.access import AccessLevel, stricter
+from heritage.models import Language
 from media_pipeline import admin_views
+from media_pipeline.caption_languages import caption_language_choices
 from media_pipeline.models import CaptionTrack, MediaAsset
 
 
@@ -47,6 +51,23 @@ class CaptionCreateView(CreateView):
         return instance
 
 
+class CaptionTrackForm(WagtailAdminModelForm):
+    """The language is chosen from the archive's languages (media_pipeline/caption_languages.py);
+    a track still holding an old free-text value shows it, marked, rather than losing it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = caption_language_choices(Language.objects.all())
+        current = self.instance.language
+        if current and current not in dict(choices):
+            choices.insert(0, (current, _("“%(value)s” (not a language of the archive)") % {"value": current}))
+        self.fields["language"] = forms.ChoiceField(
+            label=_("language"),
+            choices=[("", "---------"), *choices],
+            help_text=_("Captions in the page's language are shown by default."),
+        )
+
+
 class CaptionTrackViewSet(SnippetViewSet):
     model = CaptionTrack
     icon = "media"
@@ -56,13 +77,16 @@ class CaptionTrackViewSet(SnippetViewSet):
     add_view_class = CaptionCreateView
     list_display = ["label", "language", "kind", "asset"]
     list_filter = ["kind", "language"]
-    panels = [
-        FieldPanel("asset", widget=AdminMediaChooser),
-        FieldPanel("language"),
-        FieldPanel("label"),
-        FieldPanel("kind"),
-        FieldPanel("file"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("asset", widget=AdminMediaChooser),
+            FieldPanel("language"),
+            FieldPanel("label"),
+            FieldPanel("kind"),
+            FieldPanel("file"),
+        ],
+        base_form_class=CaptionTrackForm,
+    )
 
 
 register_snippet(CaptionTrackViewSet)

@@ -12,6 +12,7 @@ RUNTIME_FOLDERS = [
     "access_requests",
     "accounts",
     "api_docs",
+    "bulk_import",
     "citations",
     "config",
     "critical_css",

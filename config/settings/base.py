@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "uploads",
     "page_cache",
     "critical_css",
+    "bulk_import",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtailmedia",
@@ -274,6 +275,8 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp", "mts"],
 }
 MAX_MEDIA_UPLOAD_MB = env.int("MAX_MEDIA_UPLOAD_MB", default=2048)
+# A zip of media for a bulk import may unpack to at most this much (bulk_import/zip_media.py).
+BULK_IMPORT_MAX_UNZIPPED_MB = env.int("BULK_IMPORT_MAX_UNZIPPED_MB", default=20480)
 
 # Resumable uploads (uploads/, docs/uploads.md): tusd receives the bytes and asks the archive
 # through hooks whether to accept them and what to make of them.

@@ -47,7 +47,9 @@ from heritage.serializers import (
     PublicContributorsField,
     SharedMediaField,
 )
+from heritage.slugs import VietnameseSlugMixin
 from heritage.stemming import added_stems
+from heritage.widgets import FilterableCheckboxSelectMultiple
 
 from .notices import SensitivityNotice
 
@@ -98,7 +100,7 @@ class EntryPageManager(PageManager.from_queryset(EntryQuerySet)):
     pass
 
 
-class EntryPage(Page):
+class EntryPage(VietnameseSlugMixin, Page):
     """Fields and behaviour shared by every archive entry. Not created directly."""
 
     objects = EntryPageManager()
@@ -209,7 +211,7 @@ class EntryPage(Page):
         FieldPanel("body"),
     ]
     about_panels = [
-        FieldPanel("ethnic_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("ethnic_groups", widget=FilterableCheckboxSelectMultiple),
         InlinePanel("places", label=_("Places"), min_num=1),
         FieldPanel("documented_on"),
         FieldPanel("tags"),
@@ -569,9 +571,9 @@ class RecordingPage(EntryPage):
     ]
     type_panels = [
         FieldPanel("genre"),
-        FieldPanel("content_languages"),
+        FieldPanel("content_languages", widget=FilterableCheckboxSelectMultiple),
         FieldPanel("described_language"),
-        FieldPanel("translation_languages"),
+        FieldPanel("translation_languages", widget=FilterableCheckboxSelectMultiple),
     ]
 
     class Meta:
