@@ -41,22 +41,29 @@ class Result:
     cue_hits: list[CueHit]
 
 
-def _with_recordings(entries: list[EntryPage]) -> list[EntryPage]:
-    """The entries with the recordings of their media lists, their caption tracks and the
-    entries' levels loaded for all of them at once (each entry would otherwise load its
-    own, card by card); pictures and documents are not shown on cards, so not loaded."""
-    streams = [entry.media for entry in entries]
-    child_block = EntryPage.media.field.stream_block.child_blocks["audio_video"]
-    # StreamValue fills `_bound_blocks` from `_raw_data` one stream at a time.
-    slots = [
-        (stream, index, raw)
-        for stream in streams
-        for index, raw in enumerate(stream._raw_data)
-        if raw["type"] == "audio_video" and stream._bound_blocks[index] is None
-    ]
-    values = child_block.bulk_to_python([raw["value"] for _, _, raw in slots]) if slots else []
-    for (stream, index, raw), value in zip(slots, values, strict=True):
-        stream._bound_blocks[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
+def _load_blocks(streams: list[StreamValue], type_names: Sequence[str]) -> None:
+    """Convert the blocks of these types in all the streams at once: StreamValue fills
+    `_bound_blocks` from `_raw_data` one stream at a time (a query per stream and type)."""
+    for type_name in type_names if streams else ():
+        child_block = streams[0].stream_block.child_blocks[type_name]
+        slots = [
+            (stream, index, raw)
+            for stream in streams
+            for index, raw in enumerate(stream._raw_data)
+            if raw["type"] == type_name and stream._bound_blocks[index] is None
+        ]
+        values = child_block.bulk_to_python([raw["value"] for _, _, raw in slots]) if slots else []
+        for (stream, index, raw), value in zip(slots, values, strict=True):
+            stream._bound_blocks[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
+
+
+def _with_texts_and_recordings(entries: list[EntryPage]) -> list[EntryPage]:
+    """The entries with what a card with a query reads loaded for all of them at once
+    (each entry would otherwise load its own, card by card): their texts, the recordings
+    of their media lists (pictures and documents are not shown on cards), the caption
+    tracks and the entries' levels."""
+    _load_blocks([entry.body for entry in entries], list(EntryPage.body.field.stream_block.child_blocks))
+    _load_blocks([entry.media for entry in entries], ["audio_video"])
     assets = [block.value["media"] for entry in entries for block in entry.audio_video_blocks]
     prefetch_related_objects([asset for asset in assets if asset is not None], "captions")
     entry_levels(entries)
@@ -110,7 +117,7 @@ def search(request: HttpRequest) -> HttpResponse:
     by_id = shown.in_bulk()
     entries = [by_id[pk] for pk in found.ids if pk in by_id]
     # Caption lines are looked for only when there is a query.
-    page.object_list = _results(_with_recordings(entries) if query else entries, wanted_words(query))
+    page.object_list = _results(_with_texts_and_recordings(entries) if query else entries, wanted_words(query))
     context["results"] = page
     context["csv_url"] = "?" + _with(request, format="csv", page=None)
     context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}

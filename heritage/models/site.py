@@ -66,7 +66,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries = visible_entries(request, locale=self.locale_id)
-        context["latest_entries"] = entries.specific()[:6]
+        # Cards show nothing of the entry types' own fields.
+        context["latest_entries"] = entries[:6]
         context["sections"] = public_pages(self.get_children().live()).specific()
         context["groups_with_entries"] = (
             EthnicGroup.objects.filter(entries__in=entries.values("pk"))
@@ -161,7 +162,8 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
     @path("<slug:code>/")
     def group_detail(self, request, code):
         group = get_object_or_404(EthnicGroup.objects.prefetch_related("languages", "regions"), code=code)
-        entries = visible_entries(request, locale=self.locale_id).filter(ethnic_groups=group)
+        # One read for the three sections; cards show nothing of the entry types' own fields.
+        entries = list(visible_entries(request, locale=self.locale_id).filter(ethnic_groups=group))
         return TemplateResponse(
             request,
             "heritage/ethnic_group_page.html",
@@ -172,7 +174,7 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
                     (
                         entry_type._meta.verbose_name_plural,
                         entry_type.none_for_group_message,
-                        entries.type(entry_type).specific(),
+                        [entry for entry in entries if issubclass(entry.specific_class, entry_type)],
                     )
                     for entry_type in ENTRY_TYPES
                 ],
@@ -219,7 +221,7 @@ class PlaceIndexPage(RoutablePageMixin, Page):
         return TemplateResponse(
             request,
             "heritage/place_page.html",
-            {"page": self, "place": place, "entries": paginate(request, entries.specific())},
+            {"page": self, "place": place, "entries": paginate(request, entries)},
         )
 
     def redirect_to_province(self, province: Place):

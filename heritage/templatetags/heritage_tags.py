@@ -59,7 +59,8 @@ def _home(cache: dict, context=None):
             if top.live and issubclass(top.specific_class, HomePage):
                 found = top
         if found is None:
-            found = HomePage.objects.live().filter(locale__language_code=language).first()
+            # In tree order: home pages come first (a scan by id reads every page).
+            found = HomePage.objects.live().filter(locale__language_code=language).order_by("path").first()
         cache["home"] = found or HomePage.objects.live().first()
     return cache["home"]
 
