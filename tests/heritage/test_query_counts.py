@@ -130,20 +130,18 @@ def test_a_public_page_takes_at_most_15_queries_or_its_ceiling(client, name):
 
 
 def _copies_of_ready_media(count: int) -> list[MediaAsset]:
-    """`count` ready recordings, copies of the demo's (renditions and caption tracks too)."""
-    ready = MediaAsset.objects.filter(status=MediaStatus.READY, access_level=AccessLevel.PUBLIC)
-    originals = list(ready.order_by("pk"))
+    """`count` copies of a ready demo recording (renditions and caption tracks too): of one,
+    so that an embed of any of them reads the same (an audio one also shows a picture)."""
+    original = MediaAsset.objects.filter(status=MediaStatus.READY, access_level=AccessLevel.PUBLIC).order_by("pk")[0]
     copies = []
     for number in range(count):
-        original = originals[number % len(originals)]
         copy = MediaAsset.objects.get(pk=original.pk)
         copy.pk = copy.id = None
         copy.title = f"{original.title} {number}"
         copies.append(copy)
     copies = MediaAsset.objects.bulk_create(copies)
     renditions, tracks = [], []
-    for copy, number in zip(copies, range(count), strict=True):
-        original = originals[number % len(originals)]
+    for copy in copies:
         for rendition in original.renditions.all():
             rendition.pk, rendition.asset = None, copy
             renditions.append(rendition)
@@ -177,13 +175,13 @@ def _entry_with_media(count: int) -> FestivalPage:
 
 
 @pytest.mark.django_db
-def test_an_entry_with_50_media_items_takes_as_many_queries_as_with_one(client):
-    one, many = _entry_with_media(1), _entry_with_media(MANY)
+def test_an_entry_with_50_media_items_takes_as_many_queries_as_with_one_of_each_kind(client):
+    one, many = _entry_with_media(2), _entry_with_media(MANY)
 
     one_count, one_html = _count(client, one.url)
     many_count, many_html = _count(client, many.url)
 
-    assert one_html.count("data-media=") == 1
+    assert one_html.count("data-media=") == one_html.count('class="figure"') == 1
     assert many_html.count("data-media=") == MANY // 2
     assert many_html.count('class="figure"') == MANY // 2
     assert many_count == one_count <= CEILINGS["festival"]
@@ -191,7 +189,7 @@ def test_an_entry_with_50_media_items_takes_as_many_queries_as_with_one(client):
 
 @pytest.mark.django_db
 def test_an_embed_of_an_entry_with_50_recordings_takes_as_many_queries_as_with_one(client):
-    one, many = _entry_with_media(1), _entry_with_media(MANY)
+    one, many = _entry_with_media(2), _entry_with_media(MANY)
     last = many.audio_video_blocks[-1].value["media"]
 
     one_count, _ = _count(client, f"/embed/{one.translation_key}/")
