@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
-from heritage.access import AccessLevel, entry_level, visible_to
+from heritage.access import AccessLevel, entry_level, page_visible_to, visible_to
 from heritage.addresses import absolute_url
 from heritage.models import EntryPage, EthnicGroupIndexPage, SensitivityNotice
 from heritage.notices import recording_notices
@@ -208,7 +208,7 @@ def embeddable_items(page: EntryPage) -> list[EmbedItem]:
     """What this live translation offers to other sites: nothing unless everyone may see it."""
     if entry_level(page) != AccessLevel.PUBLIC:
         return []
-    if not visible_to(EntryPage.objects.filter(pk=page.pk), AnonymousUser()).exists():
+    if not page_visible_to(AnonymousUser(), page):
         return []
     return embed_items(page)
 

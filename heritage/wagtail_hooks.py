@@ -16,10 +16,11 @@ from heritage.access import (
     holds_grant,
     may_ask_for_access,
     may_ask_to_sign_in,
+    page_visible_to,
+    serving,
     stricter,
     under_embargo,
     user_may_view_page,
-    visible_to,
 )
 from heritage.consent import LOG_ACTIONS
 from heritage.consent_views import ConsentRecordViewSet
@@ -85,6 +86,7 @@ def register_consent_log_actions(actions) -> None:
 def check_entry_access(page: Page, request: HttpRequest, serve_args, serve_kwargs):
     """A page the visitor may not see is not found, exactly as a page that does not exist,
     except that anonymous visitors of a researchers-only entry are asked to sign in."""
+    serving(page)
     if user_may_view_page(request.user, page):
         return None
     if may_ask_to_sign_in(request.user, page):
@@ -101,7 +103,7 @@ def serve_granted_entries(serve_next):
     passed over for them alone, and only for a page `check_entry_access` let through."""
 
     def inner(page: Page, request: HttpRequest, serve_args, serve_kwargs) -> HttpResponse:
-        by_groups = visible_to(Page.objects.filter(pk=page.pk), request.user).exists()
+        by_groups = page_visible_to(request.user, page)
         if by_groups or not holds_grant(request.user, page):
             return serve_next(page, request, serve_args, serve_kwargs)
         response = serve_chain(page, request, serve_args, serve_kwargs)

@@ -3,6 +3,7 @@ or without tone marks, and the caption lines that contain them, each with the se
 start that recording's player at."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -28,11 +29,22 @@ def query_terms(query: str) -> list[str]:
     return [term for term in re.findall(r"\w+", fold(query)) if len(term) >= MIN_TERM_LENGTH]
 
 
-def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
+# Each character folded, as a str.translate table filled as characters are met.
+_FOLDED_CHARACTERS: dict[int, str] = {}
+
+
+def _folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The folded text, and for each of its characters the index of the original one."""
+    characters = set(text)
+    for character in characters:
+        if ord(character) not in _FOLDED_CHARACTERS:
+            _FOLDED_CHARACTERS[ord(character)] = fold(character)
+    if all(len(_FOLDED_CHARACTERS[ord(character)]) == 1 for character in characters):
+        # One character for one (nearly always): the offsets are the positions themselves.
+        return text.translate(_FOLDED_CHARACTERS), range(len(text))
     folded, offsets = [], []
     for index, character in enumerate(text):
-        for folded_character in fold(character):
+        for folded_character in _FOLDED_CHARACTERS[ord(character)]:
             folded.append(folded_character)
             offsets.append(index)
     return "".join(folded), offsets
@@ -84,6 +96,7 @@ def cue_hits(entry, query: str, language: str) -> list[CueHit]:
     terms = query_terms(query)
     if not terms:
         return []
+    patterns = [re.compile(r"\b" + re.escape(term)) for term in terms]
     hits = []
     for block in entry.shared_audio_video_blocks:
         media = block.value["media"]
@@ -93,7 +106,7 @@ def cue_hits(entry, query: str, language: str) -> list[CueHit]:
         for track in tracks:
             for cue in track.cues:
                 folded = fold(cue["text"])
-                if all(re.search(r"\b" + re.escape(term), folded) for term in terms):
+                if all(pattern.search(folded) for pattern in patterns):
                     hits.append(CueHit(int(cue["start"]), highlight(cue["text"], query), track.language, media.pk))
                     if len(hits) == CUES_PER_ENTRY:
                         return hits

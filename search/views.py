@@ -18,7 +18,7 @@ from heritage.access import entry_levels
 from heritage.addresses import current_language
 from heritage.folding import fold
 from heritage.models import EntryPage, EthnicGroup
-from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
+from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, places_with_place, visible_entries
 from search.did_you_mean import did_you_mean
 from search.facets import build_facets, selected_filters
 from search.plain_text import plain_words, query_text
@@ -41,12 +41,11 @@ class Result:
     cue_hits: list[CueHit]
 
 
-def _with_media(entries: list[EntryPage]) -> list[EntryPage]:
-    """The entries with the blocks of their media lists, and the recordings' caption tracks,
-    loaded for all of them at once (each entry's list would otherwise load its own, card by card)."""
-    streams = [entry.media for entry in entries]
-    for type_name, child_block in EntryPage.media.field.stream_block.child_blocks.items():
-        # StreamValue fills `_bound_blocks` from `_raw_data` one stream at a time.
+def _load_blocks(streams: list[StreamValue], type_names: Sequence[str]) -> None:
+    """Convert the blocks of these types in all the streams at once: StreamValue fills
+    `_bound_blocks` from `_raw_data` one stream at a time (a query per stream and type)."""
+    for type_name in type_names if streams else ():
+        child_block = streams[0].stream_block.child_blocks[type_name]
         slots = [
             (stream, index, raw)
             for stream in streams
@@ -56,6 +55,15 @@ def _with_media(entries: list[EntryPage]) -> list[EntryPage]:
         values = child_block.bulk_to_python([raw["value"] for _, _, raw in slots]) if slots else []
         for (stream, index, raw), value in zip(slots, values, strict=True):
             stream._bound_blocks[index] = StreamValue.StreamChild(child_block, value, id=raw.get("id"))
+
+
+def _with_texts_and_recordings(entries: list[EntryPage]) -> list[EntryPage]:
+    """The entries with what a card with a query reads loaded for all of them at once
+    (each entry would otherwise load its own, card by card): their texts, the recordings
+    of their media lists (pictures and documents are not shown on cards), the caption
+    tracks and the entries' levels."""
+    _load_blocks([entry.body for entry in entries], list(EntryPage.body.field.stream_block.child_blocks))
+    _load_blocks([entry.media for entry in entries], ["audio_video"])
     assets = [block.value["media"] for entry in entries for block in entry.audio_video_blocks]
     prefetch_related_objects([asset for asset in assets if asset is not None], "captions")
     entry_levels(entries)
@@ -104,9 +112,12 @@ def search(request: HttpRequest) -> HttpResponse:
         facets=build_facets(found.counts, selected, request.GET),
     )
     page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
-    shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", "places__place")
-    by_id = shown.specific().in_bulk()
-    page.object_list = _results(_with_media([by_id[pk] for pk in found.ids if pk in by_id]), wanted_words(query))
+    # Cards show nothing of the entry types' own fields: the entries are read as EntryPage.
+    shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", places_with_place())
+    by_id = shown.in_bulk()
+    entries = [by_id[pk] for pk in found.ids if pk in by_id]
+    # Caption lines are looked for only when there is a query.
+    page.object_list = _results(_with_texts_and_recordings(entries) if query else entries, wanted_words(query))
     context["results"] = page
     context["csv_url"] = "?" + _with(request, format="csv", page=None)
     context["sort_urls"] = {name: "?" + _with(request, sort=name, page=None) for name in ("relevance", "date")}

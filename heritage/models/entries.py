@@ -3,6 +3,7 @@ base, EntryPage, so that listings, browsing and access checks work across all ty
 
 from django import forms
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -321,6 +322,10 @@ class EntryPage(VietnameseSlugMixin, Page):
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         context["files_open"] = files_open_to(request.user, self)
+        if context["files_open"]:
+            # The players' sources and caption tracks, for all recordings at once.
+            assets = [block.value["media"] for block in self.audio_video_blocks if block.value["media"] is not None]
+            prefetch_related_objects(assets, "renditions", "captions")
         return context
 
     @cached_property
@@ -366,7 +371,8 @@ class EntryPage(VietnameseSlugMixin, Page):
 
     @cached_property
     def audio_video_blocks(self) -> list:
-        return [block for block in self.media if block.block_type == "audio_video"]
+        # By position, so that the other blocks (pictures, documents) are not loaded.
+        return [self.media[index] for index, raw in enumerate(self.media.raw_data) if raw["type"] == "audio_video"]
 
     @cached_property
     def shared_media_blocks(self) -> list:
@@ -380,7 +386,10 @@ class EntryPage(VietnameseSlugMixin, Page):
 
     @property
     def shared_audio_video_blocks(self) -> list:
-        return [block for block in self.shared_media_blocks if block.block_type == "audio_video"]
+        """The recordings of `shared_media_blocks`, found without loading the other blocks."""
+        if self.files_on_request:
+            return []
+        return [block for block in self.audio_video_blocks if not self._stricter_recording(block)]
 
     def _stricter_recording(self, block) -> bool:
         media = block.value["media"] if block.block_type == "audio_video" else None

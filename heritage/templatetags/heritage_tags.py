@@ -7,9 +7,12 @@ the navigation once however many times the tags are used."""
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from wagtail.models import Locale, Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page
 
+from heritage.access import public_pages
 from heritage.addresses import absolute_url, current_language
 from heritage.models import EntryPage
 from heritage.models.site import SECTION_PAGE_TYPES, EthnicGroupIndexPage
@@ -33,26 +36,32 @@ def _cache(context) -> dict:
     return getattr(holder, _CACHE_ATTR)
 
 
-def _active_locale(cache: dict):
-    if "locale" not in cache:
-        try:
-            cache["locale"] = Locale.get_active()
-        except Locale.DoesNotExist:
-            cache["locale"] = None
-    return cache["locale"]
+def _ancestors(cache: dict, page: Page) -> list[Page]:
+    """The page's ancestors below the tree root, its home page first: one query for the
+    breadcrumbs and the home link."""
+    key = f"ancestors:{page.pk}"
+    if key not in cache:
+        cache[key] = list(page.get_ancestors().filter(depth__gt=1))
+    return cache[key]
 
 
 def _home(cache: dict, context=None):
+    """The live home page of the visitor's language: the page being served or its first
+    ancestor, else looked up."""
     if "home" not in cache:
         from heritage.models import HomePage
 
-        locale = _active_locale(cache)
         current = context.get("page") if context is not None else None
-        if isinstance(current, HomePage) and locale is not None and current.locale_id == locale.pk:
-            cache["home"] = current
-            return current
-        home = HomePage.objects.live().filter(locale=locale).first() if locale else None
-        cache["home"] = home or HomePage.objects.live().first()
+        language = get_supported_content_language_variant(get_language())
+        found = None
+        if isinstance(current, Page) and current.pk and current.depth > 1:
+            top = current if current.depth == 2 else _ancestors(cache, current)[0]
+            if top.live and issubclass(top.specific_class, HomePage):
+                found = top
+        if found is None:
+            # In tree order: home pages come first (a scan by id reads every page).
+            found = HomePage.objects.live().filter(locale__language_code=language).order_by("path").first()
+        cache["home"] = found or HomePage.objects.live().first()
     return cache["home"]
 
 
@@ -74,7 +83,7 @@ def site_sections(context) -> list[dict]:
     cache = _cache(context)
     if "sections" not in cache:
         home = _home(cache, context)
-        children = list(home.get_children().live().public()) if home else []
+        children = list(public_pages(home.get_children().live())) if home else []
         request = context.get("request")
         cache["sections"] = [{"page": child, "title": child.title, "url": _url(child, request)} for child in children]
     current = context.get("page")
@@ -249,7 +258,7 @@ def breadcrumb_pages(context, page) -> list:
     """Live ancestors of `page` below the tree root (the home page first), excluding itself."""
     if not isinstance(page, Page) or not page.pk:
         return []
-    return list(page.get_ancestors().filter(depth__gt=1).live())
+    return [ancestor for ancestor in _ancestors(_cache(context), page) if ancestor.live]
 
 
 @register.filter
