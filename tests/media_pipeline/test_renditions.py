@@ -78,12 +78,55 @@ def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(db, sh
     master = stored_path(shared_video.stream)
     text = master.read_text()
     variants = playlist_entries(master)
-    # A 480p source gets the 240p and 360p rungs, not the 720p one.
-    assert variants == ["240p/index.m3u8", "360p/index.m3u8", "audio/index.m3u8"]
-    assert "RESOLUTION=428x240" in text and "RESOLUTION=640x360" in text and "1280x720" not in text
-    audio_only = re.search(r"#EXT-X-STREAM-INF:BANDWIDTH=(\d+),CODECS=\"mp4a[^\"]*\"\naudio/index.m3u8", text)
-    assert audio_only, text
-    assert 60_000 <= int(audio_only.group(1)) <= 80_000  # about 64 kbps
+    # A 480p source gets the 144p, 240p and 360p rungs, not the 720p one; the lowest first,
+    # which is where players without a bandwidth estimate start.
+    assert variants == ["144p/index.m3u8", "240p/index.m3u8", "360p/index.m3u8", "audio/index.m3u8"]
+    assert "RESOLUTION=256x144" in text and "RESOLUTION=428x240" in text and "RESOLUTION=640x360" in text
+    assert "1280x720" not in text
+
+
+def wire_rates(playlist: Path) -> list[float]:
+    """Bits per second of each whole (6 s) segment of a media playlist, as sent."""
+    text = playlist.read_text()
+    durations = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", text)]
+    sizes = [(playlist.parent / name).stat().st_size for name in playlist_entries(playlist)]
+    return [size * 8 / seconds for size, seconds in zip(sizes, durations, strict=True) if seconds >= 1]
+
+
+def variant_attributes(master: Path) -> dict[str, str]:
+    lines = master.read_text().splitlines()
+    return {lines[n + 1]: line for n, line in enumerate(lines) if line.startswith("#EXT-X-STREAM-INF:")}
+
+
+def test_the_lowest_rung_and_the_audio_only_rung_fit_a_2g_3g_link_as_sent(db, shared_video):
+    master = stored_path(shared_video.stream)
+    lowest = wire_rates(master.parent / "144p" / "index.m3u8")
+    audio_only = wire_rates(master.parent / "audio" / "index.m3u8")
+    # Measured on the segment files (MPEG-TS overhead included), on a busy test pattern.
+    assert lowest and max(lowest) <= 200_000, lowest
+    assert audio_only and max(audio_only) <= 48_000, audio_only
+    streams = {s["codec_type"]: s for s in sample_files.probe(master.parent / "144p" / "segment_00000.ts")["streams"]}
+    assert streams["video"]["height"] == 144 and streams["video"]["r_frame_rate"] == "15/1"
+    assert streams["audio"]["codec_name"] == "aac" and streams["audio"]["channels"] == 1
+    only = sample_files.probe(master.parent / "audio" / "segment_00000.ts")["streams"]
+    assert [(s["codec_type"], s["channels"]) for s in only] == [("audio", 1)]
+
+
+def test_the_master_playlist_advertises_what_each_rung_really_costs(db, shared_video):
+    master = stored_path(shared_video.stream)
+    for variant, attributes in variant_attributes(master).items():
+        peak = int(re.search(r"[:,]BANDWIDTH=(\d+)", attributes).group(1))
+        average = int(re.search(r"AVERAGE-BANDWIDTH=(\d+)", attributes).group(1))
+        measured = wire_rates(master.parent / variant)
+        # A player trusting BANDWIDTH never picks a rung heavier than it says.
+        assert max(measured) <= peak <= max(measured) + 1, (variant, attributes)
+        assert average <= peak
+        if variant == "audio/index.m3u8":
+            assert 'CODECS="mp4a.40.2"' in attributes and "RESOLUTION" not in attributes
+        else:
+            assert re.search(r'CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"', attributes), attributes
+    lowest = variant_attributes(master)["144p/index.m3u8"]
+    assert int(re.search(r"[:,]BANDWIDTH=(\d+)", lowest).group(1)) <= 200_000
 
 
 def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shared_video):
@@ -93,8 +136,8 @@ def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shar
         playlist = master.parent / variant
         durations[variant] = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", playlist.read_text())]
         assert "#EXT-X-ENDLIST" in playlist.read_text()
-    video_rungs = [durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
-    assert video_rungs[0] == video_rungs[1], "keyframes are not aligned across rungs"
+    video_rungs = [durations["144p/index.m3u8"], durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
+    assert video_rungs[0] == video_rungs[1] == video_rungs[2], "keyframes are not aligned across rungs"
     for segment in video_rungs[0][:-1]:
         assert 4 <= segment <= 6.1
     assert sum(video_rungs[0]) == pytest.approx(9, abs=0.2)
