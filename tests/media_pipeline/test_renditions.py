@@ -256,3 +256,29 @@ def test_a_changed_original_fails_the_next_job(audio):
     original = stored_path(audio.file.name)
     original.write_bytes(original.read_bytes() + b"\0")
     assert process(audio.pk) == "failed: fixity_mismatch"
+
+
+def test_preparing_again_for_a_new_ladder_keeps_the_recording_playing_until_the_swap(
+    video, django_capture_on_commit_callbacks
+):
+    old_master = video.stream
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("prepare_media_again", "--type", "video")
+    assert queued, "nothing was queued"
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED
+    # Meanwhile the page still plays the published renditions.
+    assert video.is_ready and [source["src"] for source in video.sources][0] == old_master.url
+    assert process(video.pk) == "ready"
+    video.refresh_from_db()
+    assert video.stream.folder != old_master.folder
+
+
+def test_a_replaced_original_does_not_play_the_old_recordings_renditions(video, tmp_path):
+    assert video.is_ready and video.sources  # positive control
+    with sample_files.make_video(tmp_path, seconds=5, name="other.mp4").open("rb") as handle:
+        video.file.save("other.mp4", File(handle), save=False)
+    video.save()
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED
+    assert not video.is_ready and video.sources == []
