@@ -52,6 +52,7 @@
       current = url;
       if (hls) {
         hls.stopLoad();
+        hls.config.startPosition = startAt;  // read when the new source starts loading
         hls.loadSource(url);
         hls.once(window.Hls.Events.MANIFEST_PARSED, function () {
           video.currentTime = startAt;
@@ -60,12 +61,10 @@
         return;
       }
       if (!native) return;  // hls.js will load `current` on the first play
-      video.addEventListener("loadedmetadata", function () {
-        video.currentTime = startAt;
-        if (resume) video.play();
-      }, { once: true });
-      // With preload="none" nothing is fetched until play.
+      video.addEventListener("loadedmetadata", function () { video.currentTime = startAt; }, { once: true });
+      // A new source empties the player; with preload="none" it loads nothing until play.
       video.src = url;
+      if (resume) video.play();
     }
 
     if (!native && window.MediaSource) {

@@ -282,3 +282,27 @@ def test_a_replaced_original_does_not_play_the_old_recordings_renditions(video, 
     video.refresh_from_db()
     assert video.status == MediaStatus.QUEUED
     assert not video.is_ready and video.sources == []
+
+
+def test_measured_bandwidth_replaces_the_estimate_once_and_skips_the_short_tail(tmp_path):
+    from media_pipeline.renditions import advertise_measured_bandwidth
+
+    (tmp_path / "low").mkdir()
+    (tmp_path / "low" / "a.ts").write_bytes(b"x" * 150_000)  # 200 kbit/s over 6 s
+    (tmp_path / "low" / "b.ts").write_bytes(b"x" * 30_000)  # 100 kbit/s over 2.4 s
+    (tmp_path / "low" / "c.ts").write_bytes(b"x" * 5_000)  # 400 kbit/s, but only 0.1 s
+    (tmp_path / "low" / "index.m3u8").write_text(
+        "#EXTM3U\n#EXTINF:6.000000,\na.ts\n#EXTINF:2.400000,\nb.ts\n#EXTINF:0.100000,\nc.ts\n#EXT-X-ENDLIST\n"
+    )
+    master = tmp_path / "master.m3u8"
+    master.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:6\n"
+        '#EXT-X-STREAM-INF:BANDWIDTH=156200,RESOLUTION=256x144,CODECS="avc1.4d400b,mp4a.40.2"\nlow/index.m3u8\n\n'
+        '#EXT-X-STREAM-INF:BANDWIDTH=52800,CODECS="mp4a.40.2"\nmissing/index.m3u8\n'
+    )
+    for _ in range(2):  # a second run (a re-run of the step) changes nothing more
+        advertise_measured_bandwidth(master)
+    text = master.read_text()
+    assert "#EXT-X-STREAM-INF:BANDWIDTH=200000,AVERAGE-BANDWIDTH=174118,RESOLUTION=256x144," in text
+    assert text.count("AVERAGE-BANDWIDTH") == 1
+    assert '#EXT-X-STREAM-INF:BANDWIDTH=52800,CODECS="mp4a.40.2"\nmissing/index.m3u8' in text
