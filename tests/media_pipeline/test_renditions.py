@@ -270,8 +270,7 @@ def test_preparing_again_for_a_new_ladder_keeps_the_recording_playing_until_the_
     # Meanwhile the page still plays the published renditions.
     assert video.is_ready and [source["src"] for source in video.sources][0] == old_master.url
     assert process(video.pk) == "ready"
-    video.refresh_from_db()
-    assert video.stream.folder != old_master.folder
+    assert MediaAsset.objects.get(pk=video.pk).stream.folder != old_master.folder
 
 
 def test_a_replaced_original_does_not_play_the_old_recordings_renditions(video, tmp_path):
