@@ -149,12 +149,12 @@ def test_audio_only_stops_the_video_download_and_keeps_the_position(archive, new
     after_switch = traffic.media(since=mark)
     assert not [url for url in after_switch if re.search(r"/\d+p/", url)], after_switch
     assert [url for url in traffic.media() if "/audio/" in url], traffic.media()
+    assert video.evaluate("(video) => video.videoWidth") == 0  # sound only: no picture decoded
     tab.shoot("audio-only-" + ("native" if native_hls else "hlsjs"))
 
     switch.click()  # and back to the picture
     expect(switch).to_have_attribute("aria-pressed", "false")
-    mark = len(traffic.requested)
     video.evaluate("(video) => { if (video.paused) video.play(); }")
+    # The picture is back (Chromium may take the rung's segments from its media cache).
     page.wait_for_function("(video) => video.videoWidth > 0", arg=video.element_handle(), timeout=30_000)
-    assert [url for url in traffic.requested[mark:] if "master.m3u8" in url or re.search(r"/\d+p/", url)]
     assert_console_clean(tab)
