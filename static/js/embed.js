@@ -39,7 +39,9 @@
         var line = event.target.closest("button[data-start]");
         if (!line) return;
         seek(parseFloat(line.getAttribute("data-start")));
-        player.play();
+        // Where hls.js takes over on the first play (player.js), this play() is superseded.
+        var playing = player.play();
+        if (playing) playing.catch(function () {});
       });
       player.addEventListener("timeupdate", function () {
         var found = null;

@@ -77,7 +77,9 @@ def settle(page: Page) -> None:
 
 def play_muted(page: Page, video) -> None:
     page.evaluate("(video) => { video.muted = true; }", video.element_handle())
-    video.evaluate("(video) => video.play()")
+    # As the player's own button does: where hls.js takes over on play, the first play()
+    # is superseded by the one hls.js makes once the stream is attached.
+    video.evaluate("(video) => { video.play().catch(() => {}); }")
     page.wait_for_function("(video) => video.currentTime > 0.5", arg=video.element_handle(), timeout=30_000)
 
 
