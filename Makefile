@@ -74,6 +74,9 @@ bench: demo ## Measure page weights, SQL queries and server time (results in doc
 bench-media: install ## Time the video pipeline: wrapper overhead, single decode vs one run per rendition, whole job (results in docs/benchmarks.md)
 	$(PY) bench/pipeline.py
 
+bench-mobile: install ## Play a festival entry's 20 s video in Chromium at 400 kbit/s and 400 ms: first frame and play-through, Chromium's HLS and hls.js (results in docs/benchmarks.md)
+	$(PY) bench/mobile_video.py $(BENCH_ARGS)
+
 bench-search: install ## Index 100,000 generated entries into Elasticsearch 8, OpenSearch 2 and the database index; time indexing and queries (results in docs/benchmarks.md; BENCH_ARGS="--backends elasticsearch" for one)
 	$(PY) bench/search.py $(BENCH_ARGS)
 
@@ -102,4 +105,4 @@ format: install ## Format Python and templates
 clean: ## Remove the virtualenv and local data (database, uploaded files)
 	rm -rf $(VENV) var test-output
 
-.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-search bench-relevance bench-load messages lint format clean
+.PHONY: help run test install install-system install-test-system migrate demo elasticsearch opensearch bench bench-media bench-mobile bench-search bench-relevance bench-load bench-upload messages lint format clean

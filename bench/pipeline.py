@@ -69,19 +69,30 @@ TEMPORARY_PREFIX = "bench-media-"
 # --- the clip ---------------------------------------------------------------------------------
 
 
-def make_clip(path: Path, seconds: int = CLIP_SECONDS) -> None:
-    """A 1280x720 25 fps H.264 (x264 veryfast, crf 20) clip with stereo AAC: a moving test
-    pattern, and two tones with a little noise so the audio encoder has work to do."""
+# What each clip is: ffmpeg's video arguments, the frame size and rate, and how the docs
+# name it. The phone clips are what officers upload: 1080p at 30 fps, H.264 or HEVC.
+CLIPS = {
+    "landscape-720p": ("1280x720", 25, "-c:v libx264 -preset veryfast -crf 20", "H.264 (x264 veryfast crf 20)"),
+    "phone-h264": ("1920x1080", 30, "-c:v libx264 -preset veryfast -crf 20 -profile:v high", "phone-like H.264"),
+    "phone-hevc": ("1920x1080", 30, "-c:v libx265 -preset ultrafast -crf 24 -tag:v hvc1", "phone-like HEVC"),
+}
+
+
+def make_clip(path: Path, seconds: int = CLIP_SECONDS, kind: str = "landscape-720p") -> None:
+    """A clip with stereo AAC: a moving test pattern, and two tones with a little noise so
+    the audio encoder has work to do. `kind` is one of CLIPS."""
+    size, rate, video, _ = CLIPS[kind]
     audio = (
         "aevalsrc='0.3*sin(2*PI*440*t)+0.05*(random(0)*2-1)|0.3*sin(2*PI*554*t)+0.05*(random(1)*2-1)'"
         f":s=48000:d={seconds}"
     )
     command = [
         *"ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i".split(),
-        f"testsrc2=size=1280x720:rate=25:duration={seconds}",
+        f"testsrc2=size={size}:rate={rate}:duration={seconds}",
         *"-f lavfi -i".split(),
         audio,
-        *"-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 128k -ac 2 -shortest".split(),
+        *video.split(),
+        *"-pix_fmt yuv420p -c:a aac -b:a 128k -ac 2 -shortest".split(),
         *"-movflags +faststart".split(),
         str(path),
     ]
@@ -120,10 +131,12 @@ def ladder_arguments(
         ladder_rungs(probe) if rungs is None else rungs,
         audio_only_name=None if separate else profile.audio_only_name,
         audio_only_kbps=profile.audio_only_kbps,
+        audio_only_channels=profile.audio_only_channels,
         has_audio=bool(probe.audio_streams),
         segment_seconds=profile.segment_seconds,
         preset=profile.x264_preset,
         portrait=picture.displayed_portrait,
+        source_fps=picture.frame_rate,
     )
 
 
@@ -136,6 +149,7 @@ def audio_only_arguments(original: Path, probe: transcoder.ProbeResult, hls_dir:
         (),
         audio_only_name=profile.audio_only_name,
         audio_only_kbps=profile.audio_only_kbps,
+        audio_only_channels=profile.audio_only_channels,
         has_audio=True,
         segment_seconds=profile.segment_seconds,
         preset=profile.x264_preset,
@@ -502,6 +516,7 @@ class Report:
     cpu_model: str
     ffmpeg: str
     clip: transcoder.ProbeResult
+    clip_kind: str
     clip_bytes: int
     rounds: int
     comparison: Comparison
@@ -698,19 +713,24 @@ def findings(report: Report) -> list[str]:
     ]
 
 
+def section_title(kind: str) -> str:
+    return SECTION_TITLE if kind == "landscape-720p" else f"{SECTION_TITLE}: 1080p phone clip, {CLIPS[kind][3]}"
+
+
 def section(report: Report) -> str:
     clip = report.clip
     picture = clip.video_streams[0]
     bit_rate = (clip.bit_rate or 0) / 1e6
     lines = [
-        SECTION_TITLE,
+        section_title(report.clip_kind),
         "",
         *paragraph(
             f"`make bench-media` (runs `bench/pipeline.py`; {report.total_minutes:.0f} minutes this time): on a "
             f"generated {clip.duration or CLIP_SECONDS:.0f}-second {picture.width}x{picture.height} "
-            f"{picture.frame_rate:g} fps H.264/AAC clip ({megabytes(report.clip_bytes)}, {bit_rate:.1f} Mbit/s; "
-            "x264 veryfast crf 20 of a moving test pattern, two noisy tones), the video ladder of "
-            "`profiles.json`: 240p, 360p and 720p rungs and the 64 kbps audio-only rung, 6 s HLS segments, "
+            f"{picture.frame_rate:g} fps {picture.codec}/AAC clip ({megabytes(report.clip_bytes)}, "
+            f"{bit_rate:.1f} Mbit/s; {CLIPS[report.clip_kind][3]} of a moving test pattern, two noisy tones), "
+            f"the video ladder of `profiles.json`: {', '.join(rung.name for rung in ladder_rungs(clip))} rungs "
+            f"and the {get_profiles().video.audio_only_kbps} kbps audio-only rung, 6 s HLS segments, "
             "x264 veryfast. Measured side by side, in rounds (a, b, c, d, a, b, c, d, …):"
         ),
         "",
@@ -764,6 +784,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="interleaved rounds (at least 3 for the docs)")
     parser.add_argument("--cores", type=int, default=CORES, help="CPUs to run on when the machine has more")
     parser.add_argument("--seconds", type=int, default=CLIP_SECONDS, help="clip length (60 for the docs)")
+    parser.add_argument("--clip", choices=sorted(CLIPS), default="landscape-720p", help="what to transcode")
     parser.add_argument("--no-docs", action="store_true", help="print only, leave docs/benchmarks.md alone")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for an idle machine before each run")
     parser.add_argument("--job", nargs=2, metavar=("CLIP", "OUTPUT_DIR"), help=argparse.SUPPRESS)
@@ -782,7 +803,7 @@ def main() -> None:
         work = Path(temporary)
         clip = work / CLIP_NAME
         print(f"making the {options.seconds} s clip", file=sys.stderr, flush=True)
-        make_clip(clip, options.seconds)
+        make_clip(clip, options.seconds, options.clip)
         probe = intake.inspect_original(clip, clip.name, intake.Limits.from_settings())
         comparison = compare(clip, probe, work, options.rounds)
         jobs = []
@@ -801,6 +822,7 @@ def main() -> None:
             cpu_model=cpu_model(),
             ffmpeg=ffmpeg_version(),
             clip=probe,
+            clip_kind=options.clip,
             clip_bytes=clip.stat().st_size,
             rounds=options.rounds,
             comparison=comparison,
@@ -808,7 +830,7 @@ def main() -> None:
             total_minutes=(time.monotonic() - started) / 60,
         )
     text = section(report)
-    publish(text, SECTION_TITLE, write_docs=not options.no_docs)
+    publish(text, section_title(options.clip), write_docs=not options.no_docs)
 
 
 if __name__ == "__main__":

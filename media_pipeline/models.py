@@ -79,7 +79,12 @@ class MediaAsset(AbstractMedia):
 
     @property
     def is_ready(self) -> bool:
-        return self.status == MediaStatus.READY
+        """Playable: ready, or being prepared again (a new ladder) while the renditions of
+        this same original are still published. A replaced original clears `processed_at`,
+        so the old recording's renditions never play for the new one."""
+        if self.status == MediaStatus.READY:
+            return True
+        return self.status in (MediaStatus.QUEUED, MediaStatus.PROCESSING) and self.processed_at is not None
 
     @property
     def failure_message(self) -> str:
@@ -112,6 +117,11 @@ class MediaAsset(AbstractMedia):
     @property
     def waveform(self) -> "Rendition | None":
         return self.rendition(Rendition.Role.WAVEFORM)
+
+    @property
+    def has_sound(self) -> bool:
+        """Whether the original has an audio stream (so the video has an audio-only rung)."""
+        return any(stream.get("kind") == "audio" for stream in self.technical_metadata.get("streams", []))
 
     @property
     def sources(self) -> list[dict]:

@@ -17,6 +17,9 @@ class Rung:
     height: int
     video_kbps: int
     audio_kbps: int
+    audio_channels: int = 2
+    # Low rungs drop frames rather than sharpness: at 15 fps each frame gets twice the bits.
+    max_fps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class VideoProfile:
     rungs: tuple[Rung, ...]
     audio_only_name: str
     audio_only_kbps: int
+    audio_only_channels: int
     x264_preset: str
     mp4_from_rung: str
     poster_max_width: int
@@ -44,7 +48,16 @@ class VideoProfile:
         if fitting:
             return fitting
         lowest = self.rungs[0]
-        return (Rung(f"{source_height}p", source_height - source_height % 2, lowest.video_kbps, lowest.audio_kbps),)
+        return (
+            Rung(
+                f"{source_height}p",
+                source_height - source_height % 2,
+                lowest.video_kbps,
+                lowest.audio_kbps,
+                lowest.audio_channels,
+                lowest.max_fps,
+            ),
+        )
 
     def mp4_rung(self, rungs: tuple[Rung, ...]) -> Rung:
         """The rung remuxed into the progressive MP4: the named one, or the tallest below it."""
@@ -85,6 +98,7 @@ def parse_profiles(data: dict) -> Profiles:
             rungs=rungs,
             audio_only_name=hls["audio_only"]["name"],
             audio_only_kbps=int(hls["audio_only"]["audio_kbps"]),
+            audio_only_channels=int(hls["audio_only"].get("channels", 2)),
             x264_preset=hls.get("x264_preset", "veryfast"),
             mp4_from_rung=video["mp4_fallback"]["from_rung"],
             poster_max_width=int(video["poster"]["max_width"]),

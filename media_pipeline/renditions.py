@@ -3,6 +3,7 @@ local folder, and every output is checked before the job may publish it."""
 
 import json
 import math
+import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,16 +94,19 @@ def _video(
         rungs,
         audio_only_name=profile.audio_only_name,
         audio_only_kbps=profile.audio_only_kbps,
+        audio_only_channels=profile.audio_only_channels,
         has_audio=has_audio,
         segment_seconds=profile.segment_seconds,
         preset=profile.x264_preset,
         portrait=picture.displayed_portrait,
+        source_fps=picture.frame_rate,
     )
     _run(ladder, duration, Stage(report, 0.0, 0.85))
     for rung in rungs:
         check_output(hls_dir / rung.name / "index.m3u8", "hls", duration, video=True, audio=has_audio)
     if has_audio:
         check_output(hls_dir / profile.audio_only_name / "index.m3u8", "hls", duration, video=False, audio=True)
+    advertise_measured_bandwidth(hls_dir / "master.m3u8")
 
     mp4_rung = profile.mp4_rung(rungs)
     mp4 = output_dir / "video.mp4"
@@ -160,6 +164,46 @@ def _audio(
         Output("speech", "", speech, "audio/mp4", duration=duration),
         Output("waveform", "", waveform, "application/json", duration=duration),
     ]
+
+
+def advertise_measured_bandwidth(master: Path) -> None:
+    """Rewrite each variant's BANDWIDTH in the master playlist as the peak bit rate of its
+    segments on the wire, and add AVERAGE-BANDWIDTH (RFC 8216 4.3.4.2). ffmpeg writes the
+    encoder's target plus 10%, which at low rates is under the MPEG-TS overhead: a player
+    that believes it picks a rung its link cannot carry."""
+    lines = master.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if not line.startswith("#EXT-X-STREAM-INF:") or number + 1 >= len(lines):
+            continue
+        rates = _segment_rates(master.parent / lines[number + 1].strip())
+        if not rates:
+            continue
+        peak, average = rates
+        attributes = re.sub(r",?AVERAGE-BANDWIDTH=\d+", "", line)
+        attributes = re.sub(r"BANDWIDTH=\d+", f"BANDWIDTH={peak},AVERAGE-BANDWIDTH={average}", attributes, count=1)
+        lines[number] = attributes
+    master.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _segment_rates(playlist: Path) -> tuple[int, int] | None:
+    """(peak, average) bits per second of a media playlist's segments. Segments under a
+    second (the tail of a clip) are left out of the peak: their fixed headers would
+    inflate it."""
+    if not playlist.is_file():
+        return None
+    segments, duration = [], None
+    for line in playlist.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:") :].split(",", 1)[0])
+        elif line and not line.startswith("#") and duration:
+            segments.append((duration, (playlist.parent / line).stat().st_size * 8))
+            duration = None
+    if not segments:
+        return None
+    rates = [bits / seconds for seconds, bits in segments]
+    whole = [bits / seconds for seconds, bits in segments if seconds >= 1] or rates
+    total_seconds = sum(seconds for seconds, _ in segments)
+    return math.ceil(max(whole)), math.ceil(sum(bits for _, bits in segments) / total_seconds)
 
 
 def duration_tolerance(expected: float) -> float:

@@ -277,10 +277,12 @@ def hls_ladder(
     *,
     audio_only_name: str | None,
     audio_only_kbps: int,
+    audio_only_channels: int = 2,
     has_audio: bool,
     segment_seconds: int,
     preset: str,
     portrait: bool = False,
+    source_fps: float | None = None,
 ) -> list[str]:
     """One ffmpeg process that decodes the source once, scales it to every rung, and writes
     an HLS ladder with a master playlist (plus an audio-only rung when there is sound).
@@ -293,6 +295,8 @@ def hls_ladder(
     for number, rung in enumerate(rungs):
         picture = video.stream(number) if video else source.video
         size = (rung.height, -2) if portrait else (-2, rung.height)
+        if rung.max_fps and (source_fps is None or source_fps > rung.max_fps):
+            picture = picture.filter("fps", rung.max_fps)
         streams.append(picture.filter("scale", *size).filter("format", "yuv420p"))
         options[f"b:v:{number}"] = f"{rung.video_kbps}k"
         options[f"maxrate:v:{number}"] = f"{int(rung.video_kbps * 1.2)}k"
@@ -301,12 +305,14 @@ def hls_ladder(
         if has_audio:
             streams.append(audio.stream(number) if audio else source.audio)
             options[f"b:a:{number}"] = f"{rung.audio_kbps}k"
+            options[f"ac:a:{number}"] = rung.audio_channels
             variant += f",a:{number}"
         variants.append(f"{variant},name:{rung.name}")
     if has_audio and audio_only_name:
         number = len(rungs)
         streams.append(audio.stream(number) if audio else source.audio)
         options[f"b:a:{number}"] = f"{audio_only_kbps}k"
+        options[f"ac:a:{number}"] = audio_only_channels
         variants.append(f"a:{number},name:{audio_only_name}")
     output = ffmpeg.output(
         *streams,
@@ -316,7 +322,6 @@ def hls_ladder(
         preset=preset,
         **{"profile:v": "main", "sc_threshold": 0, "force_key_frames": f"expr:gte(t,n_forced*{segment_seconds})"},
         acodec="aac",
-        ac=2,
         hls_time=segment_seconds,
         hls_playlist_type="vod",
         hls_flags="independent_segments",

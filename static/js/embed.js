@@ -3,7 +3,16 @@
 (function () {
   "use strict";
 
+  // The video player's script (player.js: hls.js where needed, the audio-only switch).
+  function loadPlayerScript(player) {
+    if (!player.hasAttribute("data-player-script")) return;
+    var script = document.createElement("script");
+    script.src = player.getAttribute("data-player-script");
+    document.head.appendChild(script);
+  }
+
   function setUp(player) {
+    loadPlayerScript(player);
     function seek(seconds) {
       if (player.readyState >= 1) {
         player.currentTime = seconds;
@@ -30,7 +39,9 @@
         var line = event.target.closest("button[data-start]");
         if (!line) return;
         seek(parseFloat(line.getAttribute("data-start")));
-        player.play();
+        // Where hls.js takes over on the first play (player.js), this play() is superseded.
+        var playing = player.play();
+        if (playing) playing.catch(function () {});
       });
       player.addEventListener("timeupdate", function () {
         var found = null;

@@ -59,6 +59,17 @@
     }, true);
   }
 
+  /* The video player's script (player.js, which may fetch hls.js on play) only on pages
+     with a video. */
+  function loadPlayerScript(root) {
+    var video = root.querySelector("video[data-player-script]");
+    if (!video || document.querySelector("script[data-player]")) return;
+    var script = document.createElement("script");
+    script.src = video.getAttribute("data-player-script");
+    script.setAttribute("data-player", "");
+    document.head.appendChild(script);
+  }
+
   /* A recording's loudness drawn from its waveform peaks; clicking it seeks. */
   function setUpWaveform(box) {
     var player = box.parentNode.querySelector("audio");
@@ -187,12 +198,14 @@
     var buttons = document.querySelectorAll("[data-copy-target]");
     for (var i = 0; i < buttons.length; i++) setUpCopyButton(buttons[i]);
     setUpPlayers();
+    loadPlayerScript(document);
     var waveforms = document.querySelectorAll("[data-peaks-url]");
     for (var j = 0; j < waveforms.length; j++) setUpWaveform(waveforms[j]);
     // A recording behind a sensitivity notice appears once the visitor continues (notices.js).
     document.addEventListener("notices:revealed", function (event) {
       var revealed = event.target.querySelectorAll("[data-peaks-url]");
       for (var n = 0; n < revealed.length; n++) setUpWaveform(revealed[n]);
+      loadPlayerScript(event.target);
     });
     var inputs = document.querySelectorAll("[data-autocomplete-url]");
     for (var k = 0; k < inputs.length; k++) setUpSuggestions(inputs[k]);

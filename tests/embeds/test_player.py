@@ -220,5 +220,40 @@ def test_the_embed_code_weighs_under_60_kb(client, video_entry, audio_entry, kin
     html = page(response)
     code = [element["href"] for element in html.find_all("link", rel="stylesheet")]
     code += [element["src"] for element in html.find_all("script")]
+    # embed.js adds the video player's script; hls.js comes only on play, where needed.
+    code += [element["data-player-script"] for element in html.find_all("video", attrs={"data-player-script": True})]
     total = len(response.content) + sum(static_size(url) for url in code)
     assert total < CODE_BUDGET_BYTES, f"{total} bytes"
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_nothing_of_the_recording_is_fetched_before_play(client, video_entry, audio_entry, kind):
+    entry = video_entry if kind == "video" else audio_entry
+    for path in (embed_path(entry), entry.url):
+        html = page(client.get(path))
+        player = html.find("main").find(kind)
+        assert player["preload"] == "none", path
+        if kind == "video":  # behind a sensitivity notice the poster waits too (data-poster)
+            assert (player.get("poster") or player.get("data-poster")).startswith("/files/")
+
+
+@pytest.mark.parametrize("language, label", [("vi", "Chỉ nghe"), ("en", "Audio only")])
+def test_video_players_offer_an_audio_only_switch(client, video_entry, language, label):
+    english = english_of(video_entry)
+    for path, entry in ((embed_path(video_entry) + f"?lang={language}", video_entry), (None, video_entry)):
+        url = path or (english.url if language == "en" else entry.url)
+        html = page(client.get(url))
+        video = html.find("main").find("video")
+        switch = video.parent.find("button", attrs={"data-audio-only": True})
+        assert switch is not None, url
+        assert switch["type"] == "button" and switch["aria-pressed"] == "false" and switch.get_text(strip=True) == label
+        # Shown by player.js, which needs the master playlist and knows where hls.js is.
+        assert switch.has_attr("hidden")
+        assert video["data-stream"] == video.find("source")["src"] and video["data-stream"].endswith(".m3u8")
+        assert finders.find(video["data-hls-library"].removeprefix(settings.STATIC_URL))
+        assert finders.find(video["data-player-script"].removeprefix(settings.STATIC_URL))
+
+
+def test_an_audio_player_has_no_audio_only_switch(client, audio_entry):
+    html = page(client.get(embed_path(audio_entry)))
+    assert html.find("audio") is not None and html.find("button", attrs={"data-audio-only": True}) is None

@@ -78,12 +78,55 @@ def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(db, sh
     master = stored_path(shared_video.stream)
     text = master.read_text()
     variants = playlist_entries(master)
-    # A 480p source gets the 240p and 360p rungs, not the 720p one.
-    assert variants == ["240p/index.m3u8", "360p/index.m3u8", "audio/index.m3u8"]
-    assert "RESOLUTION=428x240" in text and "RESOLUTION=640x360" in text and "1280x720" not in text
-    audio_only = re.search(r"#EXT-X-STREAM-INF:BANDWIDTH=(\d+),CODECS=\"mp4a[^\"]*\"\naudio/index.m3u8", text)
-    assert audio_only, text
-    assert 60_000 <= int(audio_only.group(1)) <= 80_000  # about 64 kbps
+    # A 480p source gets the 144p, 240p and 360p rungs, not the 720p one; the lowest first,
+    # which is where players without a bandwidth estimate start.
+    assert variants == ["144p/index.m3u8", "240p/index.m3u8", "360p/index.m3u8", "audio/index.m3u8"]
+    assert "RESOLUTION=256x144" in text and "RESOLUTION=428x240" in text and "RESOLUTION=640x360" in text
+    assert "1280x720" not in text
+
+
+def wire_rates(playlist: Path) -> list[float]:
+    """Bits per second of each whole (6 s) segment of a media playlist, as sent."""
+    text = playlist.read_text()
+    durations = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", text)]
+    sizes = [(playlist.parent / name).stat().st_size for name in playlist_entries(playlist)]
+    return [size * 8 / seconds for size, seconds in zip(sizes, durations, strict=True) if seconds >= 1]
+
+
+def variant_attributes(master: Path) -> dict[str, str]:
+    lines = master.read_text().splitlines()
+    return {lines[n + 1]: line for n, line in enumerate(lines) if line.startswith("#EXT-X-STREAM-INF:")}
+
+
+def test_the_lowest_rung_and_the_audio_only_rung_fit_a_2g_3g_link_as_sent(db, shared_video):
+    master = stored_path(shared_video.stream)
+    lowest = wire_rates(master.parent / "144p" / "index.m3u8")
+    audio_only = wire_rates(master.parent / "audio" / "index.m3u8")
+    # Measured on the segment files (MPEG-TS overhead included), on a busy test pattern.
+    assert lowest and max(lowest) <= 200_000, lowest
+    assert audio_only and max(audio_only) <= 48_000, audio_only
+    streams = {s["codec_type"]: s for s in sample_files.probe(master.parent / "144p" / "segment_00000.ts")["streams"]}
+    assert streams["video"]["height"] == 144 and streams["video"]["r_frame_rate"] == "15/1"
+    assert streams["audio"]["codec_name"] == "aac" and streams["audio"]["channels"] == 1
+    only = sample_files.probe(master.parent / "audio" / "segment_00000.ts")["streams"]
+    assert [(s["codec_type"], s["channels"]) for s in only] == [("audio", 1)]
+
+
+def test_the_master_playlist_advertises_what_each_rung_really_costs(db, shared_video):
+    master = stored_path(shared_video.stream)
+    for variant, attributes in variant_attributes(master).items():
+        peak = int(re.search(r"[:,]BANDWIDTH=(\d+)", attributes).group(1))
+        average = int(re.search(r"AVERAGE-BANDWIDTH=(\d+)", attributes).group(1))
+        measured = wire_rates(master.parent / variant)
+        # A player trusting BANDWIDTH never picks a rung heavier than it says.
+        assert max(measured) <= peak <= max(measured) + 1, (variant, attributes)
+        assert average <= peak
+        if variant == "audio/index.m3u8":
+            assert 'CODECS="mp4a.40.2"' in attributes and "RESOLUTION" not in attributes
+        else:
+            assert re.search(r'CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"', attributes), attributes
+    lowest = variant_attributes(master)["144p/index.m3u8"]
+    assert int(re.search(r"[:,]BANDWIDTH=(\d+)", lowest).group(1)) <= 200_000
 
 
 def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shared_video):
@@ -93,8 +136,8 @@ def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shar
         playlist = master.parent / variant
         durations[variant] = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", playlist.read_text())]
         assert "#EXT-X-ENDLIST" in playlist.read_text()
-    video_rungs = [durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
-    assert video_rungs[0] == video_rungs[1], "keyframes are not aligned across rungs"
+    video_rungs = [durations["144p/index.m3u8"], durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
+    assert video_rungs[0] == video_rungs[1] == video_rungs[2], "keyframes are not aligned across rungs"
     for segment in video_rungs[0][:-1]:
         assert 4 <= segment <= 6.1
     assert sum(video_rungs[0]) == pytest.approx(9, abs=0.2)
@@ -213,3 +256,52 @@ def test_a_changed_original_fails_the_next_job(audio):
     original = stored_path(audio.file.name)
     original.write_bytes(original.read_bytes() + b"\0")
     assert process(audio.pk) == "failed: fixity_mismatch"
+
+
+def test_preparing_again_for_a_new_ladder_keeps_the_recording_playing_until_the_swap(
+    video, django_capture_on_commit_callbacks
+):
+    old_master = video.stream
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("prepare_media_again", "--type", "video")
+    assert queued, "nothing was queued"
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED
+    # Meanwhile the page still plays the published renditions.
+    assert video.is_ready and [source["src"] for source in video.sources][0] == old_master.url
+    assert process(video.pk) == "ready"
+    assert MediaAsset.objects.get(pk=video.pk).stream.folder != old_master.folder
+
+
+def test_a_replaced_original_does_not_play_the_old_recordings_renditions(video, tmp_path):
+    assert video.is_ready and video.sources  # positive control
+    with sample_files.make_video(tmp_path, seconds=5, name="other.mp4").open("rb") as handle:
+        video.file.save("other.mp4", File(handle), save=False)
+    video.save()
+    video.refresh_from_db()
+    assert video.status == MediaStatus.QUEUED
+    assert not video.is_ready and video.sources == []
+
+
+def test_measured_bandwidth_replaces_the_estimate_once_and_skips_the_short_tail(tmp_path):
+    from media_pipeline.renditions import advertise_measured_bandwidth
+
+    (tmp_path / "low").mkdir()
+    (tmp_path / "low" / "a.ts").write_bytes(b"x" * 150_000)  # 200 kbit/s over 6 s
+    (tmp_path / "low" / "b.ts").write_bytes(b"x" * 30_000)  # 100 kbit/s over 2.4 s
+    (tmp_path / "low" / "c.ts").write_bytes(b"x" * 5_000)  # 400 kbit/s, but only 0.1 s
+    (tmp_path / "low" / "index.m3u8").write_text(
+        "#EXTM3U\n#EXTINF:6.000000,\na.ts\n#EXTINF:2.400000,\nb.ts\n#EXTINF:0.100000,\nc.ts\n#EXT-X-ENDLIST\n"
+    )
+    master = tmp_path / "master.m3u8"
+    master.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:6\n"
+        '#EXT-X-STREAM-INF:BANDWIDTH=156200,RESOLUTION=256x144,CODECS="avc1.4d400b,mp4a.40.2"\nlow/index.m3u8\n\n'
+        '#EXT-X-STREAM-INF:BANDWIDTH=52800,CODECS="mp4a.40.2"\nmissing/index.m3u8\n'
+    )
+    for _ in range(2):  # a second run (a re-run of the step) changes nothing more
+        advertise_measured_bandwidth(master)
+    text = master.read_text()
+    assert "#EXT-X-STREAM-INF:BANDWIDTH=200000,AVERAGE-BANDWIDTH=174118,RESOLUTION=256x144," in text
+    assert text.count("AVERAGE-BANDWIDTH") == 1
+    assert '#EXT-X-STREAM-INF:BANDWIDTH=52800,CODECS="mp4a.40.2"\nmissing/index.m3u8' in text
