@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from tests.engines.s3 import S3Server, running_s3
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = PROJECT_DIR / "test-output" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,6 +96,7 @@ class Archive:
     facts: dict
     env: dict[str, str]
     folder: Path
+    s3: S3Server | None = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -220,6 +223,23 @@ def _wait_until_healthy(base_url: str, processes: dict[str, subprocess.Popen], l
     )
 
 
+def _wait_until_uploads_answer(upload_url: str, processes: dict[str, subprocess.Popen], logs: dict[str, Path]) -> None:
+    """run_tusd may first build tusd (minutes); an upload started before it listens fails at once."""
+    deadline = time.monotonic() + COMMAND_TIMEOUT
+    while time.monotonic() < deadline:
+        if processes["upload server"].poll() is not None:
+            pytest.fail(f"The upload server exited:\n{_tail(logs['upload server'])}", pytrace=False)
+        request = urllib.request.Request(upload_url, method="OPTIONS")
+        try:
+            with urllib.request.urlopen(request, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"tusd did not answer within {COMMAND_TIMEOUT} s:\n{_tail(logs['upload server'])}", pytrace=False)
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -257,9 +277,9 @@ def _environment(folder: Path, base_url: str, upload_port: int) -> dict[str, str
 
 
 @contextmanager
-def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[None]:
+def _serving(env: dict[str, str], folder: Path, port: int, with_media: bool = True) -> Iterator[None]:
     """The web server, the media worker and the upload server, as `make run` starts them,
-    until the block ends."""
+    until the block ends; with_media: wait until the demo's recordings are prepared."""
     processes: dict[str, subprocess.Popen] = {}
     log_handles = []
     try:
@@ -285,7 +305,9 @@ def _serving(env: dict[str, str], folder: Path, port: int) -> Iterator[None]:
                 stderr=subprocess.STDOUT,
             )
         _wait_until_healthy(f"http://127.0.0.1:{port}", processes, logs)
-        _wait_until_media_ready(folder / "db.sqlite3", processes, logs)
+        _wait_until_uploads_answer(env["UPLOADS_TUSD_URL"], processes, logs)
+        if with_media:
+            _wait_until_media_ready(folder / "db.sqlite3", processes, logs)
         yield
     finally:
         for process in processes.values():
@@ -334,6 +356,31 @@ def own_archive(archive: Archive) -> Iterator[Archive]:
         shutil.copytree(archive.folder / "media", folder / "media")
         with _serving(env, folder, port):
             yield Archive(base_url=base_url, accounts=archive.accounts, facts=archive.facts, env=env, folder=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def s3_archive() -> Iterator[Archive]:
+    """The demo archive with every file in a MinIO bucket: the web server, the media worker
+    and tusd (its S3 store, under uploads/) all on the AWS_* settings. The demo's recordings
+    are left out (--without-audio-video), so nothing is transcoded but what a test uploads."""
+    folder = Path(tempfile.mkdtemp(prefix="heritage-browser-s3-"))
+    port, upload_port = _free_port(), _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        with running_s3(bucket="heritage-browser") as s3:
+            env = {**_environment(folder, base_url, upload_port), **s3.archive_settings()}
+            _manage(env, "migrate", "--no-input")
+            loaded = _manage(
+                env, "load_demo_content", "--without-audio-video", "--accounts-file", str(folder / "accounts.txt")
+            )
+            accounts = _parse_accounts(loaded.stdout)
+            facts = json.loads(
+                _manage(env, "shell", "--no-imports", "-c", DEMO_FACTS_SCRIPT).stdout.strip().splitlines()[-1]
+            )
+            with _serving(env, folder, port, with_media=False):
+                yield Archive(base_url=base_url, accounts=accounts, facts=facts, env=env, folder=folder, s3=s3)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

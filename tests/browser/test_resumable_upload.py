@@ -1,6 +1,7 @@
 """An officer sends a recording through the resumable uploader while the link drops half
 way, reloads the page, chooses the same file again, and the upload continues from the last
-byte tusd holds; the archive checks the checksum, makes the item and prepares it."""
+byte tusd holds; the archive checks the checksum, makes the item and prepares it. The same
+on an archive whose files, and tusd's store, are in a MinIO bucket."""
 
 import base64
 import hashlib
@@ -41,7 +42,39 @@ def server_offset(url: str) -> int:
         return int(response.headers["Upload-Offset"])
 
 
-def test_an_upload_cut_half_way_resumes_after_a_reload_and_is_prepared(archive, new_tab, tmp_path):
+def bucket_keys(archive, prefix: str = "") -> dict[str, int]:
+    """Every object under prefix in the archive's bucket, with its size."""
+    client = archive.s3.client()
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=archive.s3.bucket, Prefix=prefix)
+    return {item["Key"]: item["Size"] for page in pages for item in page.get("Contents", [])}
+
+
+def assert_stored_in_the_bucket(archive, asset_id: int, video: bytes) -> None:
+    """The original and every rendition are objects in the bucket, and tusd left nothing."""
+    stored = archive.query(
+        "import json; from media_pipeline.models import MediaAsset; "
+        f"a = MediaAsset.objects.get(pk={asset_id}); "
+        "print(json.dumps({'original': a.file.name, "
+        "'renditions': [[r.role, r.file.name, r.folder] for r in a.renditions.all()]}))"
+    )
+    keys = bucket_keys(archive)
+    assert keys.get(stored["original"]) == len(video), (stored["original"], sorted(keys))
+    original = archive.s3.client().get_object(Bucket=archive.s3.bucket, Key=stored["original"])["Body"].read()
+    assert original == video
+    assert {"hls", "mp4", "poster"} <= {role for role, _, _ in stored["renditions"]}, stored["renditions"]
+    for role, name, folder in stored["renditions"]:
+        assert keys.get(name, 0) > 0, (role, name, sorted(keys))
+        if role == "hls":
+            segments = [key for key in keys if key.startswith(folder) and key.endswith(".ts")]
+            assert segments, ("the stream's segments are in the bucket", folder, sorted(keys))
+    assert not bucket_keys(archive, "uploads/"), "tusd's copy is removed"
+    multipart = archive.s3.client().list_multipart_uploads(Bucket=archive.s3.bucket, Prefix="uploads/")
+    assert not multipart.get("Uploads"), multipart["Uploads"]
+
+
+@pytest.mark.parametrize("store", ["files", "s3"])
+def test_an_upload_cut_half_way_resumes_after_a_reload_and_is_prepared(store, request, new_tab, tmp_path):
+    archive = request.getfixturevalue("archive" if store == "files" else "s3_archive")
     tab = new_tab(DESKTOP)
     page = sign_in(archive, tab, "officer")
     video = sample_files.make_video(tmp_path, seconds=6, width=1280, height=720, name="Xên bản.mp4")
@@ -107,7 +140,12 @@ def test_an_upload_cut_half_way_resumes_after_a_reload_and_is_prepared(archive, 
     page.wait_for_url(re.compile(rf"/admin/media/edit/{asset['id']}/"))
     wait_until_prepared(archive, page, asset["id"])
     expect(page.locator("[data-media-status]")).to_have_attribute("data-media-status", "ready")
+    # The preview loads (on S3 through a signed address on the bucket's endpoint, which the CSP allows).
+    page.wait_for_function("() => document.querySelector('[data-media-preview]').readyState >= 1")
     tab.shoot("prepared")
+    assert not tab.csp_reports()
+    if archive.s3 is not None:
+        assert_stored_in_the_bucket(archive, asset["id"], video.read_bytes())
 
 
 def test_tusd_refuses_an_upload_without_a_valid_officer_token(archive, new_tab):
