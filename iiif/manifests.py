@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from embeds.items import EmbedItem, embed_items, entry_for_embedding
-from heritage.access import visible_to
+from heritage.access import AccessLevel, entry_level, page_visible_to, visible_to
 from heritage.addresses import absolute_url
 from heritage.models import EntryPage
 
@@ -58,9 +58,12 @@ def public_translations(key: uuid.UUID) -> list[EntryPage]:
 
 
 def has_manifest(entry: EntryPage) -> bool:
-    """Whether the entry of this translation has a manifest (see `manifest_for`)."""
-    found = entry_for_embedding(entry.translation_key)
-    return found is not None and bool(embed_items(found))
+    """Whether the entry of this translation has a manifest (see `manifest_for`), asked of
+    the page instance itself, so that the entry page being served reuses its access checks
+    and its loaded recordings."""
+    if not entry.live or entry_level(entry) != AccessLevel.PUBLIC:
+        return False
+    return page_visible_to(AnonymousUser(), entry) and bool(embed_items(entry))
 
 
 def manifest_for(key: uuid.UUID) -> Manifest | None:

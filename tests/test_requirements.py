@@ -80,7 +80,7 @@ def test_runtime_imports_are_declared_and_pinned_in_requirements_txt():
 
 
 def test_test_and_benchmark_imports_are_declared():
-    development = declared("requirements-dev.txt")
+    development = declared("requirements-dev.txt") | declared("requirements-no-deps.txt")
     imported = imported_distributions(DEVELOPMENT_FOLDERS)
     assert "pytest" in imported
     missing = {name: sorted(files)[:3] for name, files in imported.items() if name not in development}
