@@ -21,6 +21,7 @@ from heritage.access import (
     user_may_view_page,
     visible_to,
 )
+from heritage.choosers import ContributorChooserViewSet, PlaceChooserViewSet
 from heritage.consent import LOG_ACTIONS
 from heritage.consent_views import ConsentRecordViewSet
 from heritage.embargo import LOG_ACTIONS as EMBARGO_LOG_ACTIONS
@@ -48,6 +49,7 @@ class PlaceViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name_vi", "name_en", "kind", "parent", "successor"]
     list_filter = ["kind"]
+    chooser_viewset_class = PlaceChooserViewSet
 
 
 class ContributorViewSet(SnippetViewSet):
@@ -55,6 +57,7 @@ class ContributorViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["name", "kind", "ethnic_group"]
     list_filter = ["kind"]
+    chooser_viewset_class = ContributorChooserViewSet
 
 
 class SensitivityNoticeViewSet(SnippetViewSet):
