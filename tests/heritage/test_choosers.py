@@ -101,6 +101,7 @@ def test_the_entry_editor_uses_the_folded_choosers(client, officer):
     festivals = FestivalIndexPage.objects.get(locale__language_code="vi")
     page = client.get(f"/admin/pages/add/heritage/festivalpage/{festivals.pk}/").content.decode()
     assert PLACES in page and PEOPLE in page
+    assert "add a missing commune or village" in page or "thêm xã, thôn bản còn thiếu" in page
 
 
 @pytest.mark.django_db
