@@ -22,6 +22,7 @@ from heritage.access import (
     under_embargo,
     user_may_view_page,
 )
+from heritage.choosers import ContributorChooserViewSet, PlaceChooserViewSet
 from heritage.consent import LOG_ACTIONS
 from heritage.consent_views import ConsentRecordViewSet
 from heritage.embargo import LOG_ACTIONS as EMBARGO_LOG_ACTIONS
@@ -49,6 +50,7 @@ class PlaceViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name_vi", "name_en", "kind", "parent", "successor"]
     list_filter = ["kind"]
+    chooser_viewset_class = PlaceChooserViewSet
 
 
 class ContributorViewSet(SnippetViewSet):
@@ -56,6 +58,7 @@ class ContributorViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["name", "kind", "ethnic_group"]
     list_filter = ["kind"]
+    chooser_viewset_class = ContributorChooserViewSet
 
 
 class SensitivityNoticeViewSet(SnippetViewSet):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
 
+from heritage.folding import fold
+
 
 class Contributor(index.Indexed, models.Model):
     """A person who shared, performed, made or collected what the archive holds."""
@@ -24,6 +26,8 @@ class Contributor(index.Indexed, models.Model):
         "heritage.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL
     )
     biography = models.TextField(_("biography"), blank=True)
+    # The name without marks, for the editor's chooser (see Place.folded_names).
+    folded_name = models.TextField(editable=False, default="")
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
@@ -39,3 +43,9 @@ class Contributor(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.folded_name = fold(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "folded_name"}
+        super().save(*args, **kwargs)

@@ -416,7 +416,16 @@ class EntryPlace(Orderable):
         help_text=_("As written at the time of recording, e.g. with the former province."),
     )
 
-    panels = [FieldPanel("place"), FieldPanel("name_as_recorded")]
+    panels = [
+        FieldPanel(
+            "place",
+            help_text=_(
+                "Today's province, commune or village: search with or without tone marks, "
+                "or add a missing commune or village in the chooser."
+            ),
+        ),
+        FieldPanel("name_as_recorded"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("place")

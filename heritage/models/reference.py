@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
+from heritage.folding import fold
+
 from .bilingual import in_current_language
 
 
@@ -161,6 +163,9 @@ class Place(index.Indexed, models.Model):
     )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    # Both names without marks, so the editor's chooser finds "lang son" and "Lạng Sơn" alike
+    # on every database (SQLite has no folding function to filter on).
+    folded_names = models.TextField(editable=False, default="")
 
     panels = [
         FieldRowPanel([FieldPanel("name_vi"), FieldPanel("name_en")]),
@@ -187,6 +192,12 @@ class Place(index.Indexed, models.Model):
         if self.parent_id:
             return f"{self.name}, {self.parent.name}"
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.folded_names = fold(f"{self.name_vi} {self.name_en}".strip())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "folded_names"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:
