@@ -94,7 +94,7 @@ def test_a_recording_stricter_than_its_page_leaves_search_and_the_api(client):
         if entry.audio_video_blocks
     )
     media = entry.audio_video_blocks[0].value["media"]
-    track = CaptionTrack(asset=media, language="fr", label="Français", kind=CaptionTrack.Kind.SUBTITLES)
+    track = CaptionTrack(asset=media, language="tyz", label="Tày", kind=CaptionTrack.Kind.SUBTITLES)
     track.file.save("secret.fr.vtt", ContentFile(sample_media.captions(["Zorakhmelun chant"], 3)), save=False)
     track.full_clean()
     track.save()

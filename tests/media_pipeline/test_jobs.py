@@ -29,7 +29,11 @@ def test_visitors_see_being_prepared_instead_of_a_broken_player(client, db):
     )
     asset = next(block.value["media"] for block in entry.audio_video_blocks if block.value["media"].type == "video")
     assert "<video" in client.get(entry.url).content.decode()
+    # A recording prepared before keeps playing while it is prepared again (a new ladder).
     MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING)
+    assert "<video" in client.get(entry.url).content.decode()
+    # Its first preparation: nothing to play yet.
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING, processed_at=None)
     page = client.get(entry.url).content.decode()
     assert "<video" not in page and "being prepared for the web" in page
     MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.FAILED)

@@ -161,7 +161,7 @@ def test_captions_added_to_a_recording_find_its_entry(client):
     media = entry.shared_audio_video_blocks[0].value["media"]
     assert found(client, NEW_WORD) == set()
 
-    track = CaptionTrack(asset=media, language="fr", label="Français", kind=CaptionTrack.Kind.SUBTITLES)
+    track = CaptionTrack(asset=media, language="tyz", label="Tày", kind=CaptionTrack.Kind.SUBTITLES)
     track.file.save("new.fr.vtt", ContentFile(sample_media.captions([f"{NEW_WORD} chant"], 3)), save=False)
     track.full_clean()
     track.save()
