@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "page_cache.middleware.AnonymousPageCacheMiddleware",
     # Django's GZip adds random bytes to each response against BREACH (docs/caching.md).
-    "django.middleware.gzip.GZipMiddleware",
+    "config.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ArchiveLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
