@@ -28,7 +28,7 @@ second = other.audio_video_blocks[0].value["media"]
 entry.media.append(("audio_video", {{"media": second, "caption": "{WORD}", "transcript": ""}}))
 entry.save_revision().publish()
 lines = sample_media.captions(["mở đầu", "{WORD} vang lên"], second.duration)
-track = CaptionTrack(asset=second, language="fr", label="Français", kind="subtitles")
+track = CaptionTrack(asset=second, language="tyz", label="Tày", kind="subtitles")
 track.file.save("seek.fr.vtt", ContentFile(lines), save=False)
 track.full_clean()
 track.save()
