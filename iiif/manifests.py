@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from embeds.items import EmbedItem, embed_items, entry_for_embedding
 from heritage.access import AccessLevel, entry_level, page_visible_to, visible_to
 from heritage.addresses import absolute_url
@@ -57,13 +59,17 @@ def public_translations(key: uuid.UUID) -> list[EntryPage]:
     return list(pages.select_related("locale").order_by("pk").specific())
 
 
-def has_manifest(entry: EntryPage) -> bool:
-    """Whether the entry of this translation has a manifest (see `manifest_for`), asked of
-    the page instance itself, so that the entry page being served reuses its access checks
-    and its loaded recordings."""
-    if not entry.live or entry_level(entry) != AccessLevel.PUBLIC:
+def has_manifest(page: Page) -> bool:
+    """Whether the entry of this translation has a manifest (see `manifest_for`). Asked of
+    an entry page instance itself, so that the entry page being served reuses its access
+    checks and its loaded recordings; any other page (the API lists every kind) is looked
+    up as the manifest is."""
+    if not isinstance(page, EntryPage):
+        found = entry_for_embedding(page.translation_key)
+        return found is not None and bool(embed_items(found))
+    if not page.live or entry_level(page) != AccessLevel.PUBLIC:
         return False
-    return page_visible_to(AnonymousUser(), entry) and bool(embed_items(entry))
+    return page_visible_to(AnonymousUser(), page) and bool(embed_items(page))
 
 
 def manifest_for(key: uuid.UUID) -> Manifest | None:
