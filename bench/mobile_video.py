@@ -255,7 +255,7 @@ def browser_version() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--note", default="busy machine (other jobs running)", help="how the machine was")
+    parser.add_argument("--note", default="two cores", help="how the machine was")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-mobile-"))
