@@ -1,5 +1,5 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
@@ -48,6 +48,8 @@ urlpatterns += i18n_patterns(
     path("api/", api_docs_views.api_page, name="api-docs"),
     path(_("open-data/"), datasets_views.open_data, name="open-data"),
     path("search/autocomplete/", search_views.autocomplete, name="search-autocomplete"),
-    path("", include(wagtail_urls)),
+    # Wagtail's own, its page view routed from the structure kept per generation (heritage/structure.py).
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, heritage_views.serve_page, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -15,12 +15,13 @@ from datetime import date
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page, PageViewRestriction
+
+from heritage.structure import structure
 
 
 class AccessLevel(models.TextChoices):
@@ -162,7 +163,15 @@ def entry_level(page: Page) -> str:
         level = AccessLevel.PUBLIC
     else:
         translations = entry_model.objects.filter(translation_key=page.translation_key).only(*_LEVEL_FIELDS)
-        levels = [own_level(translation) for translation in translations]
+        if _SERVING in page.__dict__:
+            # Whether the page itself is restricted, for `page_visible_to`, in the same query.
+            restrictions = PageViewRestriction.objects.filter(page=OuterRef("pk"))
+            translations = translations.annotate(restricted=Exists(restrictions))
+        levels = []
+        for translation in translations:
+            levels.append(own_level(translation))
+            if _SERVING in page.__dict__ and translation.pk == page.pk:
+                page.__dict__[_SERVING]["restricted"] = translation.restricted
         level = stricter(*levels) if levels else AccessLevel.PUBLIC
     if _SERVING in page.__dict__:
         page.__dict__[_SERVING]["level"] = level
@@ -178,15 +187,65 @@ def serving(page: Page) -> None:
 
 
 def page_visible_to(user, page: Page, levels: list[str] | None = None) -> bool:
-    """Whether `visible_to` lets `page` through for `user` (at `levels`)."""
+    """Whether `visible_to` lets `page` through for `user` (at `levels`). For an anonymous
+    visitor and a structure page (home, a listing: no access level of its own), the
+    answer is read from the structure kept per generation (heritage/structure.py)."""
     memo = page.__dict__.get(_SERVING)
     key = ("visible", user.pk, tuple(allowed_levels(user) if levels is None else levels))
     if memo is not None and key in memo:
         return memo[key]
-    visible = visible_to(Page.objects.filter(pk=page.pk), user, levels=levels).exists()
+    known = structure()
+    wider = memo.get(("visible", user.pk, tuple(allowed_levels(user)))) if memo is not None else None
+    if wider and levels is not None and set(levels) <= set(allowed_levels(user)) and entry_level(page) in levels:
+        # Visible at every level the user reads, and the entry's strictest level (all its
+        # translations, consent and embargo) is among the narrower `levels`.
+        visible = True
+    elif not user.is_authenticated and page.pk in known.by_id:
+        held = known.by_id[page.pk]
+        visible = held.live and not known.restrictions_above(held)
+    elif not user.is_authenticated and _served_entry_checked(page, key[2]):
+        # The served entry's translations and own restriction are read once (`entry_level`);
+        # every restriction hides a page from anonymous visitors, those above it are known.
+        visible = (
+            page.live
+            and not memo["restricted"]
+            and entry_level(page) in key[2]
+            and not any(page.path.startswith(path) for path in known.restricted_branch_paths())
+        )
+    else:
+        visible = visible_to(Page.objects.filter(pk=page.pk), user, levels=levels).exists()
     if memo is not None:
         memo[key] = visible
+        if visible and not user.is_authenticated:
+            memo["unrestricted"] = True
     return visible
+
+
+def _served_entry_checked(page: Page, levels: tuple[str, ...]) -> bool:
+    """Whether the served entry's level and own restriction are known (`entry_level`), for
+    levels among those everyone reads (where "the entry's strictest level is among them"
+    is what `visible_to` asks of every translation's access, consent and embargo)."""
+    if _SERVING not in page.__dict__ or AccessLevel.PUBLIC not in levels or not set(levels) <= set(READ_BY_EVERYONE):
+        return False
+    entry_level(page)
+    return "restricted" in page.__dict__[_SERVING]
+
+
+def known_unrestricted(page: Page) -> bool:
+    """Whether, while `page` is served, an anonymous visitor was found to see it: then no
+    view restriction lies on it or above it (`visible_to` hides every restricted page
+    from anonymous visitors)."""
+    return page.__dict__.get(_SERVING, {}).get("unrestricted", False)
+
+
+class KnownRestrictionsMixin:
+    """For page models: Wagtail's own view-restriction check (two queries) is skipped for
+    a page this request already found open to anonymous visitors."""
+
+    def get_view_restrictions(self):
+        if known_unrestricted(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 def visible_to(queryset: QuerySet, user, levels: list[str] | None = None) -> QuerySet:
@@ -212,7 +271,7 @@ def visible_to(queryset: QuerySet, user, levels: list[str] | None = None) -> Que
         hidden = hidden.exclude(restriction_type=PageViewRestriction.GROUPS, groups__in=user.groups.all()).exclude(
             restriction_type=PageViewRestriction.LOGIN
         )
-    return queryset.exclude(_restricted_q(hidden))
+    return queryset.exclude(_restricted_q(hidden, anonymous=not user.is_authenticated))
 
 
 def _entries_outside(levels: list[str]) -> QuerySet:
@@ -244,22 +303,29 @@ def entry_levels(entries: list) -> None:
         entry.__dict__["entry_access_level"] = stricter(*levels)
 
 
-def _restricted_q(restrictions: QuerySet) -> Q:
+def _restricted_q(restrictions: QuerySet, anonymous: bool = False) -> Q:
     """Pages under any of `restrictions`. Entries are leaves, so their restrictions (the
-    many) are one subquery; the few on pages with children hide whole sections."""
+    many) are one subquery; the few on pages with children (structure pages) hide whole
+    sections, and for anonymous visitors (every restriction hides) those are known from
+    the structure kept per generation."""
     condition = Q(pk__in=restrictions.filter(page__numchild=0).values("page_id"))
-    # Asked from the few restricted pages, not by joining every page to them (22 ms at 20,000 entries).
-    sections = Page.objects.filter(pk__in=restrictions.values("page_id"), numchild__gt=0)
-    for path in sections.values_list("path", flat=True):
+    if anonymous:
+        paths = structure().restricted_branch_paths()
+    else:
+        # Asked from the few restricted pages, not by joining every page to them (22 ms at 20,000 entries).
+        sections = Page.objects.filter(pk__in=restrictions.values("page_id"), numchild__gt=0)
+        paths = list(sections.values_list("path", flat=True))
+    for path in paths:
         condition |= Q(path__startswith=path)
     return condition
 
 
-def public_pages(queryset: QuerySet) -> QuerySet:
-    """Wagtail's `queryset.public()` (no view restriction on the page or above it) in one
-    query: Wagtail's reads every restriction first, and each restricted entry has one."""
-    above = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    return queryset.exclude(Exists(above))
+def public_sections(home: Page) -> list[Page]:
+    """The live children of a home page that no view restriction hides on them or above,
+    specific, from the structure kept per generation: a home page holds only structure
+    pages."""
+    known = structure()
+    return [child for child in known.children(home) if child.live and not known.restrictions_above(child)]
 
 
 def user_may_view_page(user, page: Page) -> bool:

@@ -1,5 +1,6 @@
-"""Public views that are not pages: stable citation links, Wagtail's password form for the
-page it guards only, and the health check."""
+"""Public views: Wagtail's page view, routed from the structure kept per generation;
+stable citation links, Wagtail's password form for the page it guards only, and the
+health check."""
 
 import hmac
 import logging
@@ -13,20 +14,42 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from wagtail import views as wagtail_views
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import PageViewRestriction
 from wagtail.wagtail_hooks import require_wagtail_login
 
 from heritage.access import holds_grant, may_ask_for_access, may_ask_to_sign_in, visible_to
 from heritage.addresses import current_language
 from heritage.models import EntryPage
+from heritage.structure import localized_root, page_for_serving, site_for_request
 
 logger = logging.getLogger(__name__)
 
 # Read, never written, by the public health check: whether it exists does not matter.
 STORAGE_PROBE_NAME = "healthz/probe.txt"
+
+
+def serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view, with the site, the localized root page and the pages above an
+    entry taken from the structure (heritage/structure.py) rather than asked of the
+    database level by level: Wagtail reads the route this leaves on the request."""
+    if not hasattr(request, "_wagtail_route_for_request"):
+        site = site_for_request(request)
+        request._wagtail_site = site
+        language = get_supported_content_language_variant(get_language())
+        root = localized_root(site, language) if site is not None else None
+        route = None
+        if root is not None:
+            try:
+                route = page_for_serving(root).route(request, [part for part in path.split("/") if part])
+            except Http404:
+                pass
+        request._wagtail_route_for_request = route
+    return wagtail_views.serve(request, path)
 
 
 def entry_permalink(request: HttpRequest, key: uuid.UUID) -> HttpResponse:

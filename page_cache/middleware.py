@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from .generation import CACHE_ALIAS, current_generation
+from .generation import CACHE_ALIAS, current_generation, generation_held
 
 CACHED_PARAMETERS = frozenset(
     {"q", "page", "sort", "group", "place", "province", "type", "language", "decade", "has", "notice"}
@@ -83,6 +83,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        with generation_held():
+            return self._respond(request)
+
+    def _respond(self, request: HttpRequest) -> HttpResponseBase:
         if not cacheable_request(request):
             return self.get_response(request)
         # The generation is read before the page is rendered: a page rendered while its

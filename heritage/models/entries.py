@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from heritage.access import (
     AccessLevel,
+    KnownRestrictionsMixin,
     access_level_field,
     entry_level,
     files_open_to,
@@ -101,7 +102,7 @@ class EntryPageManager(PageManager.from_queryset(EntryQuerySet)):
     pass
 
 
-class EntryPage(VietnameseSlugMixin, Page):
+class EntryPage(KnownRestrictionsMixin, VietnameseSlugMixin, Page):
     """Fields and behaviour shared by every archive entry. Not created directly."""
 
     objects = EntryPageManager()
@@ -274,8 +275,11 @@ class EntryPage(VietnameseSlugMixin, Page):
     def entry_notices(self) -> list[SensitivityNotice]:
         """The entry's sensitivity notices, chosen in any of its languages: like access, a
         notice belongs to the entry, not to one translation."""
-        own = list(self.notices.all())
         elsewhere = SensitivityNotice.objects.filter(entries__translation_key=self.translation_key)
+        if self.pk and "notices" not in getattr(self, "_cluster_related_objects", {}):
+            # Saved and unchanged in memory (not a preview): its own are among the others.
+            return sorted(elsewhere.distinct(), key=lambda notice: (notice.sort_order, notice.code))
+        own = list(self.notices.all())
         notices = {notice.pk: notice for notice in [*own, *elsewhere.exclude(pk__in=[notice.pk for notice in own])]}
         return sorted(notices.values(), key=lambda notice: (notice.sort_order, notice.code))
 

@@ -14,9 +14,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from heritage.access import public_pages
+from heritage.access import KnownRestrictionsMixin, public_sections
 from heritage.models.entries import ENTRY_TYPES, CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
+from heritage.structure import page_for_serving, structure
 
 ENTRIES_PER_PAGE = 20
 
@@ -34,11 +35,18 @@ def places_with_place() -> Prefetch:
     return Prefetch("places", queryset=EntryPlace.objects.select_related("place"))
 
 
+def _read_with(model: type[Page]) -> list[str]:
+    """What a page shows of its own foreign keys (its locale, the languages of an entry),
+    read with the page itself."""
+    own = [field.name for field in model._meta.concrete_fields if field.many_to_one and field.model is not Page]
+    return ["locale", *own]
+
+
 def paginate(request: HttpRequest, queryset):
     return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
 
 
-class HomePage(Page):
+class HomePage(KnownRestrictionsMixin, Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
@@ -50,25 +58,38 @@ class HomePage(Page):
 
     def route(self, request, path_components):
         """Wagtail walks down the tree one slug at a time, two queries a level; here the
-        deepest page whose address begins the path is found at once, and routes the rest
-        (a group or province of the browsing pages) as Wagtail would have."""
+        deepest page whose address begins the path is found among the structure pages
+        (heritage/structure.py, no query), or, below a listing, among its entries in one
+        query, and routes the rest (a group or province of the browsing pages) as Wagtail
+        would have."""
         if not path_components:
             return super().route(request, path_components)
         prefixes = [
             self.url_path + "".join(f"{slug}/" for slug in path_components[:n])
             for n in range(1, len(path_components) + 1)
         ]
-        deepest = Page.objects.filter(path__startswith=self.path, url_path__in=prefixes).order_by("-depth").first()
-        if deepest is None:
+        pages = structure().by_url_path
+        found = [pages[prefix] for prefix in prefixes if prefix in pages and pages[prefix].path.startswith(self.path)]
+        deepest = page_for_serving(found[-1]) if found else self
+        if deepest.numchild and len(prefixes) > len(found):
+            # A listing's children are its entries; anything else is looked for among all pages.
+            below = [deepest.entry_model, Page] if isinstance(deepest, EntryIndexPage) else [Page]
+            for model in below:
+                entry = model.objects.filter(path__startswith=deepest.path, url_path__in=prefixes)
+                entry = entry.select_related(*_read_with(model)).order_by("-depth").first()
+                if entry is not None:
+                    deepest = entry.specific
+                    break
+        if deepest is self:
             raise Http404
-        return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
+        return deepest.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries = visible_entries(request, locale=self.locale_id)
         # Cards show nothing of the entry types' own fields.
         context["latest_entries"] = entries[:6]
-        context["sections"] = public_pages(self.get_children().live()).specific()
+        context["sections"] = public_sections(self)
         context["groups_with_entries"] = (
             EthnicGroup.objects.filter(entries__in=entries.values("pk"))
             .annotate(entry_count=Count("entries", distinct=True))
@@ -77,7 +98,7 @@ class HomePage(Page):
         return context
 
 
-class EntryIndexPage(Page):
+class EntryIndexPage(KnownRestrictionsMixin, Page):
     """A listing of one entry type, filterable by ethnic group and province."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -132,7 +153,7 @@ class RecordingIndexPage(EntryIndexPage):
         verbose_name = _("recording listing")
 
 
-class EthnicGroupIndexPage(RoutablePageMixin, Page):
+class EthnicGroupIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     """All 54 groups, and a page per group with its festivals, customs and recordings."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -182,7 +203,7 @@ class EthnicGroupIndexPage(RoutablePageMixin, Page):
         )
 
 
-class PlaceIndexPage(RoutablePageMixin, Page):
+class PlaceIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     """Today's 34 provinces and cities, each with the entries recorded there."""
 
     introduction = models.TextField(_("introduction"), blank=True)

@@ -1,8 +1,9 @@
 """Template helpers for the public site: navigation, language switch, links to the
 group and place browsing pages, and link-preview metadata.
 
-Everything that touches the database is cached on the request, so a page pays for
-the navigation once however many times the tags are used."""
+Home pages, sections, breadcrumbs and the translations of structure pages come from the
+structure kept per generation (heritage/structure.py); what else touches the database is
+cached on the request, so a page pays for it once however many times the tags are used."""
 
 from django import template
 from django.conf import settings
@@ -12,12 +13,13 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
-from heritage.access import public_pages
+from heritage.access import public_sections
 from heritage.addresses import absolute_url, current_language
 from heritage.models import EntryPage
 from heritage.models.site import SECTION_PAGE_TYPES, EthnicGroupIndexPage
 from heritage.notices import gate_codes
 from heritage.notices import recording_notices as notices_for
+from heritage.structure import structure
 
 register = template.Library()
 
@@ -37,12 +39,29 @@ def _cache(context) -> dict:
 
 
 def _ancestors(cache: dict, page: Page) -> list[Page]:
-    """The page's ancestors below the tree root, its home page first: one query for the
-    breadcrumbs and the home link."""
+    """The page's ancestors below the tree root, its home page first, for the breadcrumbs
+    and the home link: structure pages, all of them (entries have no children)."""
     key = f"ancestors:{page.pk}"
     if key not in cache:
-        cache[key] = list(page.get_ancestors().filter(depth__gt=1))
+        ancestors = [other for other in structure().ancestors_or_self(page) if 1 < other.depth < page.depth]
+        if len(ancestors) != page.depth - 2:
+            ancestors = list(page.get_ancestors().filter(depth__gt=1))
+        cache[key] = ancestors
     return cache[key]
+
+
+def _live_home(language: str | None = None):
+    """The first live home page in tree order, of `language` if given."""
+    from heritage.models import HomePage
+
+    return next(
+        (
+            page
+            for page in structure().pages
+            if isinstance(page, HomePage) and page.live and language in (None, page.locale.language_code)
+        ),
+        None,
+    )
 
 
 def _home(cache: dict, context=None):
@@ -58,10 +77,7 @@ def _home(cache: dict, context=None):
             top = current if current.depth == 2 else _ancestors(cache, current)[0]
             if top.live and issubclass(top.specific_class, HomePage):
                 found = top
-        if found is None:
-            # In tree order: home pages come first (a scan by id reads every page).
-            found = HomePage.objects.live().filter(locale__language_code=language).order_by("path").first()
-        cache["home"] = found or HomePage.objects.live().first()
+        cache["home"] = found or _live_home(language) or _live_home()
     return cache["home"]
 
 
@@ -83,7 +99,7 @@ def site_sections(context) -> list[dict]:
     cache = _cache(context)
     if "sections" not in cache:
         home = _home(cache, context)
-        children = list(public_pages(home.get_children().live())) if home else []
+        children = public_sections(home) if home else []
         request = context.get("request")
         cache["sections"] = [{"page": child, "title": child.title, "url": _url(child, request)} for child in children]
     current = context.get("page")
@@ -182,7 +198,12 @@ def language_links(context) -> list[dict]:
     translations = {}
     suffix = ""
     if isinstance(page, Page) and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        known = structure()
+        if page.pk in known.by_id:
+            found = [translation for translation in known.translations(page) if translation.live]
+        else:
+            found = page.get_translations(inclusive=True).live().select_related("locale")
+        for translation in found:
             translations[translation.locale.language_code] = translation
         page_url = _url(page, request)
         if page_url and path.startswith(page_url):
@@ -191,17 +212,14 @@ def language_links(context) -> list[dict]:
         if code == current:
             url = path
             if isinstance(page, Page) and page.pk:
-                absolute[code] = (page.full_url or "") + suffix
+                absolute[code] = (page.get_full_url(request) or "") + suffix
         elif isinstance(page, Page) and page.pk:
             translation = translations.get(code)
             if translation is not None:
                 url = _url(translation, request) + suffix
-                absolute[code] = (translation.full_url or "") + suffix
+                absolute[code] = (translation.get_full_url(request) or "") + suffix
             else:
-                from heritage.models import HomePage
-
-                home = HomePage.objects.live().filter(locale__language_code=code).first()
-                url = _url(home, request) or f"/{code}/"
+                url = _url(_live_home(code), request) or f"/{code}/"
         else:
             url = _swap_prefix(path, code)
         if query and (code == current or not (isinstance(page, Page) and page.pk) or code in translations):
@@ -309,7 +327,7 @@ def page_meta(context) -> dict:
 
         if isinstance(page, EntryPage):
             meta["type"] = "article"
-        meta["url"] = page.full_url or ""
+        meta["url"] = page.get_full_url(request) or ""
     if not meta["url"] and request is not None:
         meta["url"] = request.build_absolute_uri(request.path)
     meta["description"] = Truncator(" ".join(str(meta["description"]).split())).chars(300)

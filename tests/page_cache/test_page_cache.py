@@ -22,6 +22,7 @@ from heritage.access import AccessLevel
 from heritage.consent import withdraw
 from heritage.models import ConsentRecord, EntryPage, EthnicGroupIndexPage, PlaceIndexPage
 from heritage.models.site import HomePage
+from page_cache.generation import current_generation
 from page_cache.middleware import STATUS_HEADER, AnonymousPageCacheMiddleware
 from tests.heritage.helpers import distinctive_word, page_text
 
@@ -191,7 +192,9 @@ def test_a_head_request_is_answered_from_the_cache_without_a_body(client, page_c
 
 
 def _stored(cache) -> int:
-    return sum(1 for _ in cache._list_cache_files())
+    """Pages stored, besides the generation (which every page view reads, cached or not)."""
+    current_generation()
+    return sum(1 for _ in cache._list_cache_files()) - 1
 
 
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -210,7 +213,7 @@ def test_a_flood_of_searches_stays_within_the_cache_limit(client, page_cache):
     assert client.get(reverse("search"), {"q": "lễ"})[STATUS_HEADER] == "hit"
     for number in range(120):
         client.get(reverse("search"), {"q": f"từ{number}"})
-    assert _stored(page_cache) <= 41  # MAX_ENTRIES, plus the generation
+    assert _stored(page_cache) <= 40  # MAX_ENTRIES
 
 
 def test_an_overlong_query_string_is_not_cached(client, page_cache):
