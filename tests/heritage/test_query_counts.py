@@ -1,7 +1,8 @@
 """At most 15 SQL queries per public page for an anonymous visitor, and as many with one
 media item on an entry as with fifty, with one entry in a listing as with fifty: no query
 per card, per recording or per picture (issue 16). Counted with the page cache off, on the
-second request (the first fills Wagtail's site and rendition caches)."""
+second request (the first fills Wagtail's site and rendition caches, and reads the
+structure each process keeps per generation: heritage/structure.py)."""
 
 import html
 import json
