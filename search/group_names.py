@@ -1,7 +1,8 @@
 """Ethnic-group names in a query, read where they mean a group.
 
 A group's names (Vietnamese, English, other and historical names) are read from the
-ethnic-group table each time a query is compiled, so an edited name counts at once. A
+ethnic-group table once per page-cache generation (search/per_generation.py), which any
+saved group replaces, so an edited name counts at once. A
 name is recognised in a query
 
 - typed with its tone marks, anywhere in the query ("cồng chiêng Ê Đê", "Thổ"), or
@@ -15,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from heritage.folding import fold
+from search.per_generation import per_generation
 
 _WORD = re.compile(r"[\w']+")
 
@@ -41,6 +43,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
+@per_generation
 def group_names() -> dict[tuple[str, ...], list[str]]:
     """Every name of every group, as lowercase words → the codes of the groups it names."""
     from heritage.models import EthnicGroup

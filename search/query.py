@@ -272,13 +272,15 @@ def _database_page(
     """Filters, counts and the date order on the whole set of matches, in SQL; only the
     ids themselves come back, best first."""
     found = _database_matches(entries, query, backend)
-    keep = set(filter_entries(found.entries, filters).values_list("pk", flat=True))
-    # The match set once more, by id, so that counting does not search again.
-    narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
-    media = media_keys(narrowed)
+    if query or filters:
+        keep = set(filter_entries(found.entries, filters).values_list("pk", flat=True))
+    else:
+        keep = set(found.ranked)
+    media = media_keys(keep)
     if filters.get("has"):
         keep = {pk for pk in keep if media.get(pk, set()) & set(filters["has"])}
-        narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
+    # The match set once more, by id, so that counting does not search again.
+    narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
     ids = [pk for pk in found.ranked if pk in keep]
     if by_date:
         ids = _by_date(ids, narrowed)

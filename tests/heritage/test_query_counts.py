@@ -45,9 +45,6 @@ CEILINGS = {
     "festival": 28,
     "custom": 23,
     "recording": 29,
-    "search, empty": 25,
-    "search, a query": 27,
-    "search, a query and facets": 30,
 }
 MANY = 50
 CARD = '<li class="card'
@@ -203,8 +200,8 @@ LISTING_CEILINGS = {
     "festival listing": CEILINGS["listing of festivalpage"],
     "ethnic group": CEILINGS["ethnic group"],
     "place": CEILINGS["place"],
-    "search, facet": CEILINGS["search, empty"],
-    "search, a query": CEILINGS["search, a query and facets"],
+    "search, facet": MAX_QUERIES,
+    "search, a query": MAX_QUERIES,
 }
 
 
