@@ -220,7 +220,6 @@ def _decade_filter(years: list[int]) -> Q:
     return condition
 
 
-@per_generation
 def _type_codes() -> dict[int, str]:
     """Content type id → entry type key ("festival", "custom", "recording")."""
     return {
