@@ -12,8 +12,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, TextField
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -146,7 +147,8 @@ def count_entries(entries: QuerySet) -> dict[str, Counter]:
         "language": languages.values("language__code").annotate(count=Count("recordingpage_id", distinct=True)),
         "type": entries.values(key=Cast("content_type_id", CharField())).annotate(count=Count("pk")),
         "decade": entries.exclude(documented_on=None)
-        .values(key=Cast(ExtractYear("documented_on") / 10 * 10, CharField()))
+        # An integer first: PostgreSQL's EXTRACT gives a numeric, which divides exactly.
+        .values(key=Cast(Cast(ExtractYear("documented_on"), IntegerField()) / 10 * 10, CharField()))
         .annotate(count=Count("pk")),
         # Not counted: each of the entries' places, as (place, entry), mapped to provinces below.
         "place": EntryPlace.objects.filter(entry_id__in=pks).values(
@@ -155,25 +157,31 @@ def count_entries(entries: QuerySet) -> dict[str, Counter]:
     }
     selects, params = [], []
     for name, part in parts.items():
-        sql, part_params = part.order_by().query.sql_with_params()
+        try:
+            sql, part_params = part.order_by().query.sql_with_params()
+        except EmptyResultSet:  # an empty list of ids (outside SQLite, see `id_set`)
+            continue
         # The names are this module's own constants, not input.
         selects.append(f"SELECT '{name}', facet_part.* FROM ({sql}) facet_part")
         params += part_params
     counts = {name: Counter() for name in FACET_NAMES if name != "has"}
     types, provinces = _type_codes(), _place_provinces()
     province_entries: dict[str, set[int]] = defaultdict(set)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        for name, key, count in cursor.fetchall():
-            if key is None:
-                continue
-            if name == "place":
-                if provinces.get(int(key)):
-                    province_entries[provinces[int(key)]].add(count)
-            elif name == "type":
-                counts["type"][types.get(int(key), "entry")] += count
-            else:
-                counts[name][str(key)] += count
+    rows = []
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            rows = cursor.fetchall()
+    for name, key, count in rows:
+        if key is None:
+            continue
+        if name == "place":
+            if provinces.get(int(key)):
+                province_entries[provinces[int(key)]].add(count)
+        elif name == "type":
+            counts["type"][types.get(int(key), "entry")] += count
+        else:
+            counts[name][str(key)] += count
     counts["province"] = Counter({code: len(ids) for code, ids in province_entries.items()})
     return counts
 
