@@ -15,19 +15,19 @@ Result = TypeVar("Result")
 def per_generation(function: Callable[..., Result]) -> Callable[..., Result]:
     """`function`, its results kept per arguments until the generation changes. The
     generation is read before the data, so a result read while a change commits is kept
-    under the generation the commit replaces."""
-    kept: dict = {}
-    generation_kept = [None]
+    under the generation the commit replaces. The arguments must be hashable and few (a
+    language), as every combination is kept."""
+    kept: dict[tuple, tuple[str, Result]] = {}
 
     @functools.wraps(function)
     def remembered(*args):
         generation = current_generation()
-        if generation != generation_kept[0]:
-            kept.clear()
-            generation_kept[0] = generation
-        if args not in kept:
-            kept[args] = function(*args)
-        return kept[args]
+        if args in kept and kept[args][0] == generation:
+            return kept[args][1]
+        # Tagged with the generation read before the data: a thread that read an older one
+        # never stores its result as the newer generation's.
+        result = function(*args)
+        kept[args] = (generation, result)
+        return result
 
-    remembered.forget = kept.clear
     return remembered

@@ -3,12 +3,13 @@ sorting, marked snippets and caption lines, and a CSV of the whole result set.""
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Value, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from wagtail.blocks import StreamValue
@@ -40,12 +41,13 @@ class Result:
     title: SafeString
     snippet: SafeString | None
     cue_hits: list[CueHit]
-    groups: list[EthnicGroup] = field(default_factory=list)
-    places: list[Place] = field(default_factory=list)
+    groups: list[EthnicGroup]
+    places: list[Place]
 
 
 @per_generation
 def _active_locale(language: str) -> Locale:
+    """`Locale.get_active()` for the active language, given to key what is kept."""
     return Locale.get_active()
 
 
@@ -138,7 +140,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Without a query there is no relevance: newest first.
     sort = "date" if request.GET.get("sort") == "date" or not query else "relevance"
     context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
-    entries = visible_entries(request, EntryPage, locale=_active_locale(current_language()))
+    entries = visible_entries(request, EntryPage, locale=_active_locale(translation.get_language()))
     if request.GET.get("format") == "csv":
         return _csv(all_matches(entries, query, selected, sort == "date").ids)
     number = _page_number(request.GET.get("page"))
