@@ -6,18 +6,22 @@ list of ids). Either way entries hidden from the visitor never reach a count."""
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Count, Q, QuerySet, TextField, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from heritage.models import EntryPage, EntryPlace, EthnicGroup, Language, Place, RecordingPage, SensitivityNotice
-from media_pipeline.models import MediaAsset
+from media_pipeline.models import CaptionTrack, MediaAsset
+from search.per_generation import per_generation
 
 FACET_NAMES = ("group", "province", "type", "language", "decade", "has", "notice")
 HAS_LABELS = {"video": _("video"), "audio": _("audio"), "transcript": _("transcript")}
@@ -130,61 +134,91 @@ def filter_entries(entries: QuerySet, selected: dict[str, list[str]]) -> QuerySe
 
 
 def count_entries(entries: QuerySet) -> dict[str, Counter]:
-    """For each facet but "has", key → how many of the entries have it: one GROUP BY each."""
+    """For each facet but "has", key → how many of the entries have it, in one query: a
+    GROUP BY per facet, joined by UNION ALL. Provinces are counted here from the entries'
+    places (an entry with two places in one province counts once)."""
     pks = entries.values("pk")
-    groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=pks).values("ethnicgroup__code")
-    notices = EntryPage.notices.through.objects.filter(entrypage_id__in=pks).values("sensitivitynotice__code")
+    groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=pks)
+    notices = EntryPage.notices.through.objects.filter(entrypage_id__in=pks)
     languages = RecordingPage.content_languages.through.objects.filter(recordingpage_id__in=pks)
-    provinces = _place_provinces()
-    places = EntryPlace.objects.filter(entry_id__in=pks, place_id__in=[pk for pk, code in provinces.items() if code])
-    province = Case(
-        *(When(place_id=pk, then=Value(code)) for pk, code in provinces.items() if code), output_field=CharField()
-    )
-    types = _type_codes()
-    decades = entries.exclude(documented_on=None).values(decade=ExtractYear("documented_on") / 10 * 10)
-    return {
-        "group": _counted(groups.annotate(count=Count("entrypage_id", distinct=True)), "ethnicgroup__code"),
-        "notice": _counted(notices.annotate(count=Count("entrypage_id", distinct=True)), "sensitivitynotice__code"),
-        "province": _counted(places.values(key=province).annotate(count=Count("entry_id", distinct=True)), "key"),
-        "type": Counter(
-            {
-                types.get(row["content_type_id"], "entry"): row["count"]
-                for row in entries.values("content_type_id").annotate(count=Count("pk")).order_by()
-            }
+    parts = {
+        "group": groups.values("ethnicgroup__code").annotate(count=Count("entrypage_id", distinct=True)),
+        "notice": notices.values("sensitivitynotice__code").annotate(count=Count("entrypage_id", distinct=True)),
+        "language": languages.values("language__code").annotate(count=Count("recordingpage_id", distinct=True)),
+        "type": entries.values(key=Cast("content_type_id", CharField())).annotate(count=Count("pk")),
+        "decade": entries.exclude(documented_on=None)
+        # An integer first: PostgreSQL's EXTRACT gives a numeric, which divides exactly.
+        .values(key=Cast(Cast(ExtractYear("documented_on"), IntegerField()) / 10 * 10, CharField()))
+        .annotate(count=Count("pk")),
+        # Not counted: each of the entries' places, as (place, entry), mapped to provinces below.
+        "place": EntryPlace.objects.filter(entry_id__in=pks).values(
+            key=Cast("place_id", CharField()), count=F("entry_id")
         ),
-        "language": _counted(
-            languages.values("language__code").annotate(count=Count("recordingpage_id", distinct=True)),
-            "language__code",
-        ),
-        "decade": Counter({str(row["decade"]): row["count"] for row in decades.annotate(count=Count("pk")).order_by()}),
     }
+    selects, params = [], []
+    for name, part in parts.items():
+        try:
+            sql, part_params = part.order_by().query.sql_with_params()
+        except EmptyResultSet:  # an empty list of ids (outside SQLite, see `id_set`)
+            continue
+        # The names are this module's own constants, not input.
+        selects.append(f"SELECT '{name}', facet_part.* FROM ({sql}) facet_part")
+        params += part_params
+    counts = {name: Counter() for name in FACET_NAMES if name != "has"}
+    types, provinces = _type_codes(), _place_provinces()
+    province_entries: dict[str, set[int]] = defaultdict(set)
+    rows = []
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            rows = cursor.fetchall()
+    for name, key, count in rows:
+        if key is None:
+            continue
+        if name == "place":
+            if provinces.get(int(key)):
+                province_entries[provinces[int(key)]].add(count)
+        elif name == "type":
+            counts["type"][types.get(int(key), "entry")] += count
+        else:
+            counts[name][str(key)] += count
+    counts["province"] = Counter({code: len(ids) for code, ids in province_entries.items()})
+    return counts
 
 
-def media_keys(entries: QuerySet) -> dict[int, set[str]]:
-    """Entry id → its "has" keys (video, audio, transcript), for those of the entries with
-    media: the media live in each entry's block list, so they are read here."""
+@per_generation
+def _media_keys_of_every_entry() -> dict[int, frozenset[str]]:
+    """Entry id → its "has" keys (video, audio, transcript), for every entry with media:
+    the media live in each entry's block list, so they are read here, once per generation."""
     media_ids: dict[int, set[int]] = defaultdict(set)
     keys: dict[int, set[str]] = defaultdict(set)
-    with_recordings = entries.annotate(raw=Cast("media", TextField())).filter(raw__contains='"audio_video"')
-    rows = with_recordings.values_list("pk", "raw").order_by()
-    for entry_id, raw in rows:
+    with_recordings = EntryPage.objects.annotate(raw=Cast("media", TextField())).filter(raw__contains='"audio_video"')
+    for entry_id, raw in with_recordings.values_list("pk", "raw").order_by():
         for block in json.loads(raw) if raw else []:
             if block.get("type") == "audio_video" and block["value"].get("media"):
                 media_ids[entry_id].add(block["value"]["media"])
                 if (block["value"].get("transcript") or "").strip():
                     keys[entry_id].add("transcript")
     used = {asset_id for assets in media_ids.values() for asset_id in assets}
-    asset_types = dict(MediaAsset.objects.filter(pk__in=used).values_list("pk", "type"))
-    captioned = set(MediaAsset.objects.filter(pk__in=used, captions__isnull=False).values_list("pk", flat=True))
+    captioned = Exists(CaptionTrack.objects.filter(asset_id=OuterRef("pk")))
+    asset_types, with_captions = {}, set()
+    assets = MediaAsset.objects.filter(pk__in=used).values_list("pk", "type", captioned)
+    for asset_id, asset_type, has_captions in assets:
+        asset_types[asset_id] = asset_type
+        if has_captions:
+            with_captions.add(asset_id)
     for entry_id, assets in media_ids.items():
         keys[entry_id].update(asset_types[asset_id] for asset_id in assets if asset_id in asset_types)
-        if assets & captioned:
+        if assets & with_captions:
             keys[entry_id].add("transcript")
-    return {entry_id: found for entry_id, found in keys.items() if found}
+    return {entry_id: frozenset(found) for entry_id, found in keys.items() if found}
 
 
-def _counted(rows, key: str) -> Counter:
-    return Counter({row[key]: row["count"] for row in rows.order_by() if row[key] is not None})
+def media_keys(ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """Entry id → its "has" keys (video, audio, transcript), for those of the entries with
+    media."""
+    every = _media_keys_of_every_entry()
+    return {pk: every[pk] for pk in ids if pk in every}
 
 
 def _decade_filter(years: list[int]) -> Q:
@@ -202,6 +236,7 @@ def _type_codes() -> dict[int, str]:
     }
 
 
+@per_generation
 def _place_provinces() -> dict[int, str | None]:
     """Place id → the code of today's province it lies in (None outside any): all places
     in one query, the chain of parents and successors followed here."""
@@ -246,16 +281,29 @@ def _toggle_url(params, name: str, key: str, chosen: bool) -> str:
     return "?" + urlencode(pairs)
 
 
-def _labels(codes: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+@per_generation
+def _named_by_code() -> dict[str, dict[str, object]]:
+    """Groups, places, languages and notices by code: their names are read in the
+    visitor's language when shown."""
     return {
-        "group": {group.code: group.name for group in EthnicGroup.objects.filter(code__in=codes["group"])},
-        "province": {place.code: place.name for place in Place.objects.filter(code__in=codes["province"])},
-        "language": {language.code: language.name for language in Language.objects.filter(code__in=codes["language"])},
+        "group": {group.code: group for group in EthnicGroup.objects.all()},
+        "province": {place.code: place for place in Place.objects.all()},
+        "language": {language.code: language for language in Language.objects.all()},
+        "notice": {notice.code: notice for notice in SensitivityNotice.objects.all()},
+    }
+
+
+def _labels(codes: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    named = _named_by_code()
+    return {
+        "group": {code: named["group"][code].name for code in codes["group"] if code in named["group"]},
+        "province": {code: named["province"][code].name for code in codes["province"] if code in named["province"]},
+        "language": {code: named["language"][code].name for code in codes["language"] if code in named["language"]},
         "type": {
             model.__name__.lower().removesuffix("page"): str(model._meta.verbose_name)
             for model in EntryPage.__subclasses__()
         },
         "decade": {decade: pgettext("decade", "%(decade)ss") % {"decade": decade} for decade in codes["decade"]},
         "has": {key: str(label) for key, label in HAS_LABELS.items()},
-        "notice": {notice.code: notice.label for notice in SensitivityNotice.objects.filter(code__in=codes["notice"])},
+        "notice": {code: named["notice"][code].label for code in codes["notice"] if code in named["notice"]},
     }

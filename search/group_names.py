@@ -1,7 +1,8 @@
 """Ethnic-group names in a query, read where they mean a group.
 
 A group's names (Vietnamese, English, other and historical names) are read from the
-ethnic-group table each time a query is compiled, so an edited name counts at once. A
+ethnic-group table once per page-cache generation (search/per_generation.py), which any
+saved group replaces, so an edited name counts at once. A
 name is recognised in a query
 
 - typed with its tone marks, anywhere in the query ("cồng chiêng Ê Đê", "Thổ"), or
@@ -15,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from heritage.folding import fold
+from search.per_generation import per_generation
 
 _WORD = re.compile(r"[\w']+")
 
@@ -41,6 +43,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
+@per_generation
 def group_names() -> dict[tuple[str, ...], list[str]]:
     """Every name of every group, as lowercase words → the codes of the groups it names."""
     from heritage.models import EthnicGroup
@@ -56,6 +59,17 @@ def group_names() -> dict[tuple[str, ...], list[str]]:
     return names
 
 
+# Each name folded, filled as names are met: folding every name on every query cost more
+# than the rest of reading it.
+_FOLDED_NAMES: dict[tuple[str, ...], str] = {}
+
+
+def _folded(key: tuple[str, ...]) -> str:
+    if key not in _FOLDED_NAMES:
+        _FOLDED_NAMES[key] = fold(" ".join(key))
+    return _FOLDED_NAMES[key]
+
+
 def read_query(query: str, names: dict[tuple[str, ...], list[str]]) -> QueryReading:
     typed = words(query)
     if not typed:
@@ -63,7 +77,7 @@ def read_query(query: str, names: dict[tuple[str, ...], list[str]]) -> QueryRead
     whole = _whole_name(tuple(typed), names)
     if whole:
         return QueryReading([GroupName(" ".join(typed), whole)], whole=True)
-    marked = {key: codes for key, codes in names.items() if fold(" ".join(key)) != " ".join(key)}
+    marked = {key: codes for key, codes in names.items() if _folded(key) != " ".join(key)}
     longest = max((len(key) for key in marked), default=0)
     found, rest, position = [], [], 0
     while position < len(typed):
@@ -89,6 +103,6 @@ def _whole_name(typed: tuple[str, ...], names: dict[tuple[str, ...], list[str]])
         return names.get(typed, [])
     codes: list[str] = []
     for key, key_codes in names.items():
-        if fold(" ".join(key)) == folded:
+        if _folded(key) == folded:
             codes += [code for code in key_codes if code not in codes]
     return codes

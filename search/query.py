@@ -30,6 +30,7 @@ from search.query_syntax import map_text, parse
 # Pages and the CSV reach at most this many best matches; the total and the facet counts
 # cover every match.
 MAX_MATCHES = 2000
+DATE_FIELDS = ("pk", "documented_on", "first_published_at")
 
 
 @dataclass
@@ -271,17 +272,24 @@ def _database_page(
 ) -> ResultPage:
     """Filters, counts and the date order on the whole set of matches, in SQL; only the
     ids themselves come back, best first."""
-    found = _database_matches(entries, query, backend)
-    keep = set(filter_entries(found.entries, filters).values_list("pk", flat=True))
-    # The match set once more, by id, so that counting does not search again.
-    narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
-    media = media_keys(narrowed)
+    if query:
+        found = _database_matches(entries, query, backend)
+        rows = filter_entries(found.entries, filters).order_by()
+    else:
+        # Every visible entry matches, newest first: the order, filters and dates in one query.
+        found = _DatabaseMatches([], entries)
+        rows = filter_entries(entries, filters).order_by("-first_published_at")
+    dates = {pk: (documented, published) for pk, documented, published in rows.values_list(*DATE_FIELDS)}
+    ranked = found.ranked if query else list(dates)
+    keep = set(dates)
+    media = media_keys(keep)
     if filters.get("has"):
         keep = {pk for pk in keep if media.get(pk, set()) & set(filters["has"])}
-        narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
-    ids = [pk for pk in found.ranked if pk in keep]
+    # The match set once more, by id, so that counting does not search again.
+    narrowed = EntryPage.objects.filter(pk__in=id_set(keep))
+    ids = [pk for pk in ranked if pk in keep]
     if by_date:
-        ids = _by_date(ids, narrowed)
+        ids = _by_date(ids, dates)
     if offset >= len(ids):
         offset = max(0, len(ids) - 1) // size * size
     counts = count_entries(narrowed)
@@ -292,11 +300,10 @@ def _database_page(
     return ResultPage(page, offset, len(ids), counts, from_fallback, truncated)
 
 
-def _by_date(ids: list[int], entries: QuerySet) -> list[int]:
-    """Newest recordings first; undated ones last, by publication; ties keep their order."""
-    dates = entries.values_list("pk", "documented_on", "first_published_at").order_by()
-    keyed = {pk: (documented is not None, documented, published) for pk, documented, published in dates}
-    return sorted(ids, key=lambda pk: keyed[pk][:1] + (keyed[pk][1] or keyed[pk][2].date(),), reverse=True)
+def _by_date(ids: list[int], dates: dict[int, tuple]) -> list[int]:
+    """Newest recordings first; undated ones last, by publication; ties keep their order.
+    `dates`: id → (date recorded, first published)."""
+    return sorted(ids, key=lambda pk: (dates[pk][0] is not None, dates[pk][0] or dates[pk][1].date()), reverse=True)
 
 
 def _stale_entry_ids() -> list[int]:

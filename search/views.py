@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Value, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from wagtail.blocks import StreamValue
@@ -17,10 +18,11 @@ from wagtail.models import Locale
 from heritage.access import entry_levels
 from heritage.addresses import current_language
 from heritage.folding import fold
-from heritage.models import EntryPage, EthnicGroup
-from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, places_with_place, visible_entries
+from heritage.models import EntryPage, EntryPlace, EthnicGroup, Place
+from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
 from search.did_you_mean import did_you_mean
 from search.facets import build_facets, selected_filters
+from search.per_generation import per_generation
 from search.plain_text import plain_words, query_text
 from search.query import ResultPage, all_matches, result_page, suggestions
 from search.query_syntax import wanted_words
@@ -39,6 +41,42 @@ class Result:
     title: SafeString
     snippet: SafeString | None
     cue_hits: list[CueHit]
+    groups: list[EthnicGroup]
+    places: list[Place]
+
+
+@per_generation
+def _active_locale(language: str) -> Locale:
+    """`Locale.get_active()` for the active language, given to key what is kept."""
+    return Locale.get_active()
+
+
+@per_generation
+def _groups_and_places() -> tuple[dict[int, EthnicGroup], dict[int, Place]]:
+    """Every ethnic group and place by id, for the cards' lines of groups and places."""
+    return EthnicGroup.objects.in_bulk(), Place.objects.in_bulk()
+
+
+def _groups_and_places_of(ids: list[int]) -> dict[int, tuple[list[EthnicGroup], list[Place]]]:
+    """Entry id → its groups (in the groups' order) and places (in the entry's order), read
+    in one query for all the entries."""
+    groups, places = _groups_and_places()
+    entry_groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=ids).order_by()
+    entry_places = EntryPlace.objects.filter(entry_id__in=ids).order_by()
+    rows = entry_groups.values_list("entrypage_id", "ethnicgroup_id", Value(0), "pk", Value("group")).union(
+        entry_places.values_list("entry_id", "place_id", "sort_order", "pk", Value("place")), all=True
+    )
+    found: dict[int, tuple[list[EthnicGroup], list[Place]]] = {pk: ([], []) for pk in ids}
+    # Places in the entry's order (as `Orderable` sorts them: unsorted ones first, then by id).
+    in_order = sorted(rows, key=lambda row: (row[2] is not None, row[2] or 0, row[3]))
+    for entry_id, item_id, _order, _pk, kind in in_order:
+        if kind == "group" and item_id in groups:
+            found[entry_id][0].append(groups[item_id])
+        elif kind == "place" and item_id in places:
+            found[entry_id][1].append(places[item_id])
+    for entry_groups_found, _places in found.values():
+        entry_groups_found.sort(key=lambda group: group.number)
+    return found
 
 
 def _load_blocks(streams: list[StreamValue], type_names: Sequence[str]) -> None:
@@ -74,6 +112,7 @@ def _results(entries: list[EntryPage], query: str) -> list[Result]:
     """The current page's entries with what matched marked: title, the first passage of
     summary or text that matches, and caption lines to play from."""
     language = current_language()
+    groups_and_places = _groups_and_places_of([entry.pk for entry in entries])
     results = []
     for entry in entries:
         found = None
@@ -86,6 +125,8 @@ def _results(entries: list[EntryPage], query: str) -> list[Result]:
                 title=highlight(entry.title, query),
                 snippet=found,
                 cue_hits=cue_hits(entry, query, language) if query else [],
+                groups=groups_and_places[entry.pk][0],
+                places=groups_and_places[entry.pk][1],
             )
         )
     return results
@@ -99,7 +140,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Without a query there is no relevance: newest first.
     sort = "date" if request.GET.get("sort") == "date" or not query else "relevance"
     context = {"query": query, "results": None, "facets": [], "selected": selected, "sort": sort}
-    entries = visible_entries(request, EntryPage, locale=Locale.get_active())
+    entries = visible_entries(request, EntryPage, locale=_active_locale(translation.get_language()))
     if request.GET.get("format") == "csv":
         return _csv(all_matches(entries, query, selected, sort == "date").ids)
     number = _page_number(request.GET.get("page"))
@@ -113,8 +154,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(_Window(found), ENTRIES_PER_PAGE).get_page(found.offset // ENTRIES_PER_PAGE + 1)
     # Cards show nothing of the entry types' own fields: the entries are read as EntryPage.
-    shown = EntryPage.objects.filter(pk__in=found.ids).prefetch_related("ethnic_groups", places_with_place())
-    by_id = shown.in_bulk()
+    by_id = EntryPage.objects.in_bulk(found.ids)
     entries = [by_id[pk] for pk in found.ids if pk in by_id]
     # Caption lines are looked for only when there is a query.
     page.object_list = _results(_with_texts_and_recordings(entries) if query else entries, wanted_words(query))

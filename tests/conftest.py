@@ -18,3 +18,14 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 def pytest_collection_modifyitems(items):
     # Browser tests run last: they are the slowest and need everything else green.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache_generation():
+    """Each test starts a new generation: what an earlier test saved, then rolled back,
+    leaves nothing in what the search keeps per generation (search/per_generation.py)."""
+    from django.core.cache import caches
+
+    from page_cache.generation import CACHE_ALIAS, GENERATION_KEY
+
+    caches[CACHE_ALIAS].delete(GENERATION_KEY)
