@@ -6,6 +6,7 @@ so a value read under an older one is read again at its next use: a restriction 
 unpublication made through another worker is seen at once, as cached pages are. Unlike
 the cached pages, memos are used whether the page cache is on or off."""
 
+import functools
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -27,3 +28,15 @@ def per_generation(key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     _memos[key] = (generation, value)
     return value
+
+
+def per_generation_function(function: Callable[..., T]) -> Callable[..., T]:
+    """`function`, its result for each set of (hashable, few) arguments kept as
+    `per_generation` keeps a value: every combination is held until the next generation."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def remembered(*args: Hashable) -> T:
+        return per_generation((name, args), lambda: function(*args))
+
+    return remembered

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 
 from heritage.models import EntryPage, EntryPlace, EthnicGroup, Language, Place, RecordingPage, SensitivityNotice
 from media_pipeline.models import CaptionTrack, MediaAsset
-from search.per_generation import per_generation
+from page_cache.memo import per_generation_function
 
 FACET_NAMES = ("group", "province", "type", "language", "decade", "has", "notice")
 HAS_LABELS = {"video": _("video"), "audio": _("audio"), "transcript": _("transcript")}
@@ -186,7 +186,7 @@ def count_entries(entries: QuerySet) -> dict[str, Counter]:
     return counts
 
 
-@per_generation
+@per_generation_function
 def _media_keys_of_every_entry() -> dict[int, frozenset[str]]:
     """Entry id → its "has" keys (video, audio, transcript), for every entry with media:
     the media live in each entry's block list, so they are read here, once per generation."""
@@ -236,7 +236,7 @@ def _type_codes() -> dict[int, str]:
     }
 
 
-@per_generation
+@per_generation_function
 def _place_provinces() -> dict[int, str | None]:
     """Place id → the code of today's province it lies in (None outside any): all places
     in one query, the chain of parents and successors followed here."""
@@ -281,7 +281,7 @@ def _toggle_url(params, name: str, key: str, chosen: bool) -> str:
     return "?" + urlencode(pairs)
 
 
-@per_generation
+@per_generation_function
 def _named_by_code() -> dict[str, dict[str, object]]:
     """Groups, places, languages and notices by code: their names are read in the
     visitor's language when shown."""

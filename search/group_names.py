@@ -1,7 +1,7 @@
 """Ethnic-group names in a query, read where they mean a group.
 
 A group's names (Vietnamese, English, other and historical names) are read from the
-ethnic-group table once per page-cache generation (search/per_generation.py), which any
+ethnic-group table once per page-cache generation (page_cache/memo.py), which any
 saved group replaces, so an edited name counts at once. A
 name is recognised in a query
 
@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from heritage.folding import fold
-from search.per_generation import per_generation
+from page_cache.memo import per_generation_function
 
 _WORD = re.compile(r"[\w']+")
 
@@ -43,7 +43,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
-@per_generation
+@per_generation_function
 def group_names() -> dict[tuple[str, ...], list[str]]:
     """Every name of every group, as lowercase words → the codes of the groups it names."""
     from heritage.models import EthnicGroup

@@ -20,9 +20,9 @@ from heritage.addresses import current_language
 from heritage.folding import fold
 from heritage.models import EntryPage, EntryPlace, EthnicGroup, Place
 from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
+from page_cache.memo import per_generation_function
 from search.did_you_mean import did_you_mean
 from search.facets import build_facets, selected_filters
-from search.per_generation import per_generation
 from search.plain_text import plain_words, query_text
 from search.query import ResultPage, all_matches, result_page, suggestions
 from search.query_syntax import wanted_words
@@ -45,13 +45,13 @@ class Result:
     places: list[Place]
 
 
-@per_generation
+@per_generation_function
 def _active_locale(language: str) -> Locale:
     """`Locale.get_active()` for the active language, given to key what is kept."""
     return Locale.get_active()
 
 
-@per_generation
+@per_generation_function
 def _groups_and_places() -> tuple[dict[int, EthnicGroup], dict[int, Place]]:
     """Every ethnic group and place by id, for the cards' lines of groups and places."""
     return EthnicGroup.objects.in_bulk(), Place.objects.in_bulk()

@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def fresh_page_cache_generation():
     """Each test starts a new generation: what an earlier test saved, then rolled back,
-    leaves nothing in what the search keeps per generation (search/per_generation.py)."""
+    leaves nothing in what pages and search keep per generation (page_cache/memo.py)."""
     from django.core.cache import caches
 
     from page_cache.generation import CACHE_ALIAS, GENERATION_KEY

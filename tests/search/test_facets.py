@@ -140,7 +140,7 @@ def test_a_page_of_results_loads_its_cards_recordings_and_captions_at_once(clien
         tables = Counter(re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries.captured_queries)
         return tables, list(response.context["results"])
 
-    # The first search also reads what is kept per generation (search/per_generation.py).
+    # The first search also reads what is kept per generation (page_cache/memo.py).
     page_of(1)
     one_tables, one = page_of(1)
     many_tables, many = page_of(20)

@@ -1,5 +1,5 @@
 """The search page keeps group names, places, labels and what each entry's recordings are
-between requests (search/per_generation.py); a change shows on the next search at once,
+between requests (page_cache/memo.py); a change shows on the next search at once,
 and an entry hidden from a visitor leaves the kept counts at once too."""
 
 import pytest
