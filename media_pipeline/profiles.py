@@ -31,6 +31,9 @@ class Thumbnail:
 @dataclass(frozen=True)
 class VideoProfile:
     segment_seconds: int
+    # Short segments first, so the first frame comes after one small download on a slow
+    # link; then `segment_seconds`, whose fewer requests cost less in round trips.
+    first_segments_seconds: tuple[float, ...]
     rungs: tuple[Rung, ...]
     audio_only_name: str
     audio_only_kbps: int
@@ -90,11 +93,17 @@ def parse_profiles(data: dict) -> Profiles:
     segment_seconds = int(hls["segment_seconds"])
     if not 4 <= segment_seconds <= 6 or not 4 <= int(audio["hls"]["segment_seconds"]) <= 6:
         raise ValueError("HLS segments must last 4 to 6 seconds.")
+    first_segments = tuple(float(seconds) for seconds in hls.get("first_segments_seconds", ()))
+    if not all(1 <= seconds <= segment_seconds for seconds in first_segments):
+        raise ValueError("The first HLS segments must last 1 second or more, and no more than the others.")
+    if sum(first_segments) > 2 * segment_seconds:
+        raise ValueError("The short first HLS segments may cover at most two segments' time.")
     if not rungs:
         raise ValueError("The video ladder needs at least one rung.")
     return Profiles(
         video=VideoProfile(
             segment_seconds=segment_seconds,
+            first_segments_seconds=first_segments,
             rungs=rungs,
             audio_only_name=hls["audio_only"]["name"],
             audio_only_kbps=int(hls["audio_only"]["audio_kbps"]),
