@@ -96,10 +96,14 @@
       // start downloading the MP4 at once, on the same link as hls.js. So the sources are
       // set aside before any play (load() forgets the one the browser chose when the page
       // loaded) and come back only if hls.js cannot play.
+      // A start time (an embed's ?t=) may already stand; load() would forget it, so it is
+      // set again, kept as the start position until hls.js plays from it.
+      var startAt = video.currentTime || parseFloat(video.getAttribute("data-start")) || 0;
       var sources = Array.prototype.slice.call(video.querySelectorAll("source"));
       sources.forEach(function (source) { source.remove(); });
       video.removeAttribute("src");
       video.load();
+      if (startAt > 0) video.currentTime = startAt;
       var fallBack = function () {
         sources.forEach(function (source) { video.appendChild(source); });
         video.load();
