@@ -3,10 +3,13 @@ network emulated at 400 kbit/s down and 400 ms round trip (CDP
 Network.emulateNetworkConditions), measured from pressing play.
 
 Run with `make bench-mobile`. It starts an archive of its own (fresh database and media
-folder, demo content without its recordings, `runserver`), makes a 20 s 1280x720 30 fps clip with ffmpeg, prepares
-it with the media job (the profiles in media_pipeline/profiles.json) and puts it first on a
+folder, demo content without its recordings, `runserver` with production settings, so that
+static files are compressed as visitors get them), makes a 20 s 1280x720 30 fps clip with
+ffmpeg, prepares it with the media job (the profiles in media_pipeline/profiles.json) and puts it first on a
 public festival entry without a sensitivity notice. Then, in a fresh browser context per
-run, for Chromium's own HLS and for hls.js (Chromium told it has no HLS, as Firefox):
+run, for Chromium's own HLS and for hls.js (Chromium told it has no HLS, as Firefox; the
+override reaches scripts only, so until the player set the page's sources aside before play,
+Chromium's own HLS still played in this mode):
 
 - time to first frame: from play() to the first frame presented (requestVideoFrameCallback);
 - time to play 20 s: from play() to `ended`;
@@ -14,12 +17,14 @@ run, for Chromium's own HLS and for hls.js (Chromium told it has no HLS, as Fire
   bytes the page fetched before play.
 
 Targets: first frame within 3 s, 20 s played within 26 s. Prints Markdown and rewrites the
-"Video on a slow link" section of docs/benchmarks.md."""
+"Video on a slow link" section of docs/benchmarks.md. `--timeline` prints every request
+after play with its time; `--players` runs one path only."""
 
 import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -49,6 +54,7 @@ FIRST_FRAME_TARGET = 3.0
 PLAY_THROUGH_TARGET = 26.0
 PLAY_TIMEOUT_MS = 120_000
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+PLAYERS = {"Chromium's own HLS": True, "hls.js": False}  # name: whether the browser's own HLS is used
 MEDIA_PATH = re.compile(r"\.(m3u8|ts|m4s|mp4|m4a|mp3)$")
 NO_NATIVE_HLS = """
 const canPlayType = HTMLMediaElement.prototype.canPlayType;
@@ -132,24 +138,30 @@ def start_archive(folder: Path) -> tuple[str, dict, subprocess.Popen, dict]:
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-            "DEBUG": "false",
+            # Production settings: static files (hls.js among them) compressed by WhiteNoise
+            # as a visitor gets them; under dev settings hls.js alone is 389 KB on the link.
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECRET_KEY": "bench-only",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "MEDIA_ROOT": str(folder / "media"),
+            "STATIC_ROOT": str(folder / "static"),
+            "PAGE_CACHE_DIR": str(folder / "page-cache"),
             "BASE_URL": base_url,
             "LOG_LEVEL": "WARNING",
         }
     )
     manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
     # The demo's own recordings are left out: their jobs would compete with the browser.
     manage(env, "load_demo_content", "--without-audio-video", "--accounts-file", str(folder / "accounts.txt"))
     clip = folder / "festival-20s.mp4"
     make_clip(clip)
     entry = json.loads(manage(env, "shell", "--no-imports", "-c", ATTACH_CLIP.format(clip=str(clip))).splitlines()[-1])
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -188,7 +200,13 @@ def one_run(browser, url: str, native: bool) -> dict:
         },
     )
     fetched: list[tuple[str, int]] = []
-    page.on("requestfinished", lambda request: fetched.append((request.url, request.sizes()["responseBodySize"])))
+    finished_at: list[float] = []
+
+    def finished(request) -> None:
+        fetched.append((request.url, request.sizes()["responseBodySize"]))
+        finished_at.append(time.monotonic())
+
+    page.on("requestfinished", finished)
     page.goto(url, wait_until="load", timeout=120_000)
     page.wait_for_load_state("networkidle", timeout=120_000)
     before_play = sum(size for _, size in fetched)
@@ -196,10 +214,15 @@ def one_run(browser, url: str, native: bool) -> dict:
     played_from = len(fetched)
     video = page.locator("main video").first
     video.scroll_into_view_if_needed()
+    pressed = time.monotonic()
     video.evaluate(PRESS_PLAY)
     page.wait_for_function("() => window.__marks.ended", timeout=PLAY_TIMEOUT_MS)
     marks = page.evaluate("() => window.__marks")
     after = fetched[played_from:]
+    timeline = [
+        f"{at - pressed:.2f} s {'/'.join(urlsplit(address).path.split('/')[-2:])} {size}"
+        for (address, size), at in zip(after, finished_at[played_from:], strict=True)
+    ]
     rungs = sorted({m.group(1) for address, _ in after if (m := re.search(r"/hls/([^/]+)/segment_\d+\.ts$", address))})
     context.close()
     return {
@@ -211,6 +234,7 @@ def one_run(browser, url: str, native: bool) -> dict:
         "media_before_play": media_before_play,
         "bytes_after_play": sum(size for _, size in after),
         "hls_js": any("hls.light" in address for address, _ in after),
+        "timeline": timeline,
     }
 
 
@@ -219,7 +243,8 @@ def section(results: dict[str, list[dict]], entry: dict, note: str) -> str:
         f"`make bench-mobile` (bench/mobile_video.py), {date.today().isoformat()}, {cpu_model()}, {note}. "
         f"Chromium {browser_version()} with CDP network emulation at {DOWN_KBPS} kbit/s down, {UP_KBPS} kbit/s "
         f"up, {RTT_MS} ms latency; a {CLIP_SECONDS} s 1280x720 30 fps clip (testsrc2, a busy picture) first "
-        f"on the festival entry “{entry['title']}”, runserver with DEBUG off, a fresh browser context per run; "
+        f"on the festival entry “{entry['title']}”, runserver with production settings (static files "
+        "compressed by WhiteNoise), a fresh browser context per run; "
         f"timed from play(). Targets: first frame within {FIRST_FRAME_TARGET:g} s, {CLIP_SECONDS} s played "
         f"within {PLAY_THROUGH_TARGET:g} s."
     )
@@ -257,18 +282,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--note", default="two cores", help="how the machine was")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--players", nargs="+", choices=PLAYERS, default=list(PLAYERS), help="which player paths")
+    parser.add_argument("--timeline", action="store_true", help="print every request after play, with its time")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-mobile-"))
     server = None
     try:
         base_url, _, server, entry = start_archive(folder)
-        results: dict[str, list[dict]] = {"Chromium's own HLS": [], "hls.js": []}
+        results: dict[str, list[dict]] = {mode: [] for mode in options.players}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             for _ in range(options.runs):
-                for mode, native in (("Chromium's own HLS", True), ("hls.js", False)):
-                    run = one_run(browser, base_url + entry["url"], native)
+                for mode in options.players:
+                    run = one_run(browser, base_url + entry["url"], PLAYERS[mode])
+                    timeline = run.pop("timeline")
                     print(mode, json.dumps(run), file=sys.stderr)
+                    if options.timeline:
+                        print("\n".join("    " + line for line in timeline), file=sys.stderr)
                     results[mode].append(run)
             browser.close()
         publish(section(results, entry, options.note), TITLE, not options.no_docs)

@@ -9,6 +9,11 @@ from pathlib import Path
 from django.conf import settings
 
 DEFAULT_PROFILES_FILE = Path(__file__).with_name("profiles.json")
+# Chromium's own HLS reads the first segment twice, the second time from its cache when
+# the first read took all of it, and takes that read's speed for the link's: a 1 s
+# first segment (16 KB at 144p) sent it to 720p on a 400 kbit/s link. 3 s (about 50 KB)
+# is more than that first read takes (docs/media-pipeline.md).
+MIN_FIRST_SEGMENT_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ class Thumbnail:
 @dataclass(frozen=True)
 class VideoProfile:
     segment_seconds: int
+    # Shorter segments first, so the first frame comes after one small download on a slow
+    # link; then `segment_seconds`, whose fewer requests cost less in round trips.
+    first_segments_seconds: tuple[float, ...]
     rungs: tuple[Rung, ...]
     audio_only_name: str
     audio_only_kbps: int
@@ -90,11 +98,19 @@ def parse_profiles(data: dict) -> Profiles:
     segment_seconds = int(hls["segment_seconds"])
     if not 4 <= segment_seconds <= 6 or not 4 <= int(audio["hls"]["segment_seconds"]) <= 6:
         raise ValueError("HLS segments must last 4 to 6 seconds.")
+    first_segments = tuple(float(seconds) for seconds in hls.get("first_segments_seconds", ()))
+    if not all(MIN_FIRST_SEGMENT_SECONDS <= seconds <= segment_seconds for seconds in first_segments):
+        raise ValueError(
+            f"The first HLS segments must last {MIN_FIRST_SEGMENT_SECONDS} s or more, and no more than the others."
+        )
+    if sum(first_segments) > 2 * segment_seconds:
+        raise ValueError("The short first HLS segments may cover at most two segments' time.")
     if not rungs:
         raise ValueError("The video ladder needs at least one rung.")
     return Profiles(
         video=VideoProfile(
             segment_seconds=segment_seconds,
+            first_segments_seconds=first_segments,
             rungs=rungs,
             audio_only_name=hls["audio_only"]["name"],
             audio_only_kbps=int(hls["audio_only"]["audio_kbps"]),

@@ -97,6 +97,7 @@ def _video(
         audio_only_channels=profile.audio_only_channels,
         has_audio=has_audio,
         segment_seconds=profile.segment_seconds,
+        first_segments=profile.first_segments_seconds,
         preset=profile.x264_preset,
         portrait=picture.displayed_portrait,
         source_fps=picture.frame_rate,
@@ -106,6 +107,8 @@ def _video(
         check_output(hls_dir / rung.name / "index.m3u8", "hls", duration, video=True, audio=has_audio)
     if has_audio:
         check_output(hls_dir / profile.audio_only_name / "index.m3u8", "hls", duration, video=False, audio=True)
+        with (hls_dir / "master.m3u8").open("a", encoding="utf-8") as master:
+            master.write(transcoder.audio_only_playlist_entry(profile.audio_only_name, profile.audio_only_kbps))
     advertise_measured_bandwidth(hls_dir / "master.m3u8")
 
     mp4_rung = profile.mp4_rung(rungs)
@@ -167,10 +170,10 @@ def _audio(
 
 
 def advertise_measured_bandwidth(master: Path) -> None:
-    """Rewrite each variant's BANDWIDTH in the master playlist as the peak bit rate of its
-    segments on the wire, and add AVERAGE-BANDWIDTH (RFC 8216 4.3.4.2). ffmpeg writes the
-    encoder's target plus 10%, which at low rates is under the MPEG-TS overhead: a player
-    that believes it picks a rung its link cannot carry."""
+    """Rewrite each variant's BANDWIDTH in the master playlist as its peak segment bit rate
+    on the wire, and add AVERAGE-BANDWIDTH (RFC 8216 4.3.4.2). ffmpeg writes the encoder's
+    target plus 10%, which at low rates is under the MPEG-TS overhead: a player that
+    believes it picks a rung its link cannot carry."""
     lines = master.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines):
         if not line.startswith("#EXT-X-STREAM-INF:") or number + 1 >= len(lines):
@@ -186,24 +189,37 @@ def advertise_measured_bandwidth(master: Path) -> None:
 
 
 def _segment_rates(playlist: Path) -> tuple[int, int] | None:
-    """(peak, average) bits per second of a media playlist's segments. Segments under a
-    second (the tail of a clip) are left out of the peak: their fixed headers would
-    inflate it."""
+    """(peak, average) bits per second of a media playlist's segments. The peak is the
+    highest rate of any run of consecutive segments lasting 0.5 to 1.5 times the target
+    duration (the peak segment bit rate of RFC 8216bis): a 1 s opening segment, mostly
+    keyframe, or a short tail, mostly headers, would overstate what the rung needs."""
     if not playlist.is_file():
         return None
-    segments, duration = [], None
+    segments, duration, target = [], None, None
     for line in playlist.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#EXTINF:"):
+        if line.startswith("#EXT-X-TARGETDURATION:"):
+            target = float(line.partition(":")[2])
+        elif line.startswith("#EXTINF:"):
             duration = float(line[len("#EXTINF:") :].split(",", 1)[0])
         elif line and not line.startswith("#") and duration:
             segments.append((duration, (playlist.parent / line).stat().st_size * 8))
             duration = None
     if not segments:
         return None
-    rates = [bits / seconds for seconds, bits in segments]
-    whole = [bits / seconds for seconds, bits in segments if seconds >= 1] or rates
+    target = target or max(seconds for seconds, _ in segments)
     total_seconds = sum(seconds for seconds, _ in segments)
-    return math.ceil(max(whole)), math.ceil(sum(bits for _, bits in segments) / total_seconds)
+    average = sum(bits for _, bits in segments) / total_seconds
+    peak = 0.0
+    for start in range(len(segments)):
+        seconds = bits = 0.0
+        for length, size in segments[start:]:
+            seconds, bits = seconds + length, bits + size
+            if seconds > 1.5 * target:
+                break
+            if seconds >= 0.5 * target:
+                peak = max(peak, bits / seconds)
+    # A clip shorter than half the target duration has no such run: its whole length counts.
+    return math.ceil(peak or average), math.ceil(average)
 
 
 def duration_tolerance(expected: float) -> float:

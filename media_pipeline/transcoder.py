@@ -7,6 +7,7 @@ demuxers, and with a cap on the pixels per frame."""
 
 import ctypes
 import json
+import math
 import os
 import shutil
 import signal
@@ -270,6 +271,20 @@ def untrusted_input(path: Path, *, allowed_formats: Iterable[str], max_pixels: i
     )
 
 
+def keyframe_schedule(first_segments: Iterable[float], segment_seconds: int) -> str:
+    """An ffmpeg `force_key_frames` expression: a keyframe at 0 and at the end of each of
+    the `first_segments`, then one every `segment_seconds`. The same schedule for every
+    rung, so segments line up across rungs and a player can switch at any boundary."""
+    lengths = list(first_segments)
+    if not lengths:
+        return f"expr:gte(t,n_forced*{segment_seconds})"
+    # While the opening segments last, keyframe number n comes at the sum of the lengths
+    # of the n segments before it: the sum of length[i] * (n > i).
+    opening_times = "+".join(f"{length:g}*gt(n_forced,{number})" for number, length in enumerate(lengths))
+    after = f"{sum(lengths):g}+(n_forced-{len(lengths)})*{segment_seconds}"
+    return f"expr:gte(t,if(lt(n_forced,{len(lengths)}),{opening_times},{after}))"
+
+
 def hls_ladder(
     source,
     output_dir: Path,
@@ -280,13 +295,20 @@ def hls_ladder(
     audio_only_channels: int = 2,
     has_audio: bool,
     segment_seconds: int,
+    first_segments: tuple[float, ...] = (),
     preset: str,
     portrait: bool = False,
     source_fps: float | None = None,
 ) -> list[str]:
     """One ffmpeg process that decodes the source once, scales it to every rung, and writes
-    an HLS ladder with a master playlist (plus an audio-only rung when there is sound).
-    Keyframes are forced every `segment_seconds`, so segments line up across rungs."""
+    an HLS ladder with a master playlist of the video rungs, plus an audio-only rung (when
+    there is sound) as a second `hls` output of the same process, so that its segments are
+    `segment_seconds` long from the start: ffmpeg 5.1 applies `hls_init_time` to every
+    segment of an audio-only variant. `audio_only_playlist_entry` lists it in the master.
+
+    Video segments are cut at keyframes only, and keyframes come only where
+    `keyframe_schedule` puts them: short `first_segments` for a quick first frame on a
+    slow link, then `segment_seconds`."""
     rungs = list(rungs)
     video = source.video.filter_multi_output("split", len(rungs)) if len(rungs) > 1 else None
     audio_outputs = len(rungs) + (1 if audio_only_name else 0)
@@ -308,29 +330,59 @@ def hls_ladder(
             options[f"ac:a:{number}"] = rung.audio_channels
             variant += f",a:{number}"
         variants.append(f"{variant},name:{rung.name}")
+    if first_segments:
+        # Cut at every keyframe at least this long after the last cut: the schedule decides.
+        options["hls_init_time"] = f"{min(first_segments):g}"
+    # x264 would add keyframes of its own every 250 frames (4.2 s at 60 fps), and each would
+    # cut a segment in that rung only.
+    options["g"] = math.ceil(2 * segment_seconds * max(source_fps or 0, 60))
+    outputs = []
+    if rungs:
+        outputs.append(
+            ffmpeg.output(
+                *streams,
+                str(output_dir / "%v" / "index.m3u8"),
+                format="hls",
+                vcodec="libx264",
+                preset=preset,
+                **{
+                    "profile:v": "main",
+                    "sc_threshold": 0,
+                    "force_key_frames": keyframe_schedule(first_segments, segment_seconds),
+                },
+                acodec="aac",
+                hls_time=segment_seconds,
+                hls_playlist_type="vod",
+                hls_flags="independent_segments",
+                hls_segment_filename=str(output_dir / "%v" / "segment_%05d.ts"),
+                master_pl_name="master.m3u8",
+                var_stream_map=" ".join(variants),
+                **options,
+            )
+        )
     if has_audio and audio_only_name:
-        number = len(rungs)
-        streams.append(audio.stream(number) if audio else source.audio)
-        options[f"b:a:{number}"] = f"{audio_only_kbps}k"
-        options[f"ac:a:{number}"] = audio_only_channels
-        variants.append(f"a:{number},name:{audio_only_name}")
-    output = ffmpeg.output(
-        *streams,
-        str(output_dir / "%v" / "index.m3u8"),
-        format="hls",
-        vcodec="libx264",
-        preset=preset,
-        **{"profile:v": "main", "sc_threshold": 0, "force_key_frames": f"expr:gte(t,n_forced*{segment_seconds})"},
-        acodec="aac",
-        hls_time=segment_seconds,
-        hls_playlist_type="vod",
-        hls_flags="independent_segments",
-        hls_segment_filename=str(output_dir / "%v" / "segment_%05d.ts"),
-        master_pl_name="master.m3u8",
-        var_stream_map=" ".join(variants),
-        **options,
-    )
-    return compile_arguments(output)
+        outputs.append(
+            ffmpeg.output(
+                audio.stream(len(rungs)) if audio else source.audio,
+                str(output_dir / audio_only_name / "index.m3u8"),
+                format="hls",
+                acodec="aac",
+                audio_bitrate=f"{audio_only_kbps}k",
+                ac=audio_only_channels,
+                hls_time=segment_seconds,
+                hls_playlist_type="vod",
+                hls_flags="independent_segments",
+                hls_segment_filename=str(output_dir / audio_only_name / "segment_%05d.ts"),
+            )
+        )
+    return compile_arguments(ffmpeg.merge_outputs(*outputs))
+
+
+def audio_only_playlist_entry(name: str, kbps: int) -> str:
+    """The master playlist's lines for the audio-only rung written by `hls_ladder`: no
+    RESOLUTION, an audio codec only. BANDWIDTH is the encoder's target until
+    `renditions.advertise_measured_bandwidth` measures it."""
+    return f'#EXT-X-STREAM-INF:BANDWIDTH={kbps * 1100},CODECS="mp4a.40.2"\n{name}/index.m3u8\n'
 
 
 def remux(playlist_or_file: Path, output: Path, *, input_formats: str, faststart: bool = True) -> list[str]:

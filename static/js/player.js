@@ -23,21 +23,45 @@
     return library;
   }
 
-  /* The URL of the audio-only variant of a master playlist: the variant whose CODECS
-     name no video codec. */
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; });
+  }
+
+  /* The variants of a master playlist, in its order (lowest first, as the archive writes
+     them): absolute URL and whether it carries sound only (CODECS name no video codec). */
+  function variants(master) {
+    return fetchText(master).then(function (text) {
+      var lines = text.split(/\r?\n/);
+      var found = [];
+      for (var i = 0; i < lines.length - 1; i++) {
+        if (lines[i].indexOf("#EXT-X-STREAM-INF:") !== 0) continue;
+        var codecs = /CODECS="([^"]*)"/.exec(lines[i]);
+        found.push({
+          url: new URL(lines[i + 1].trim(), new URL(master, window.location.href)).href,
+          audioOnly: !!codecs && !/avc|hvc|hev|vp0|av01/.test(codecs[1])
+        });
+      }
+      return found;
+    });
+  }
+
   function audioOnlyUrl(master) {
-    return fetch(master, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (text) {
-        var lines = text.split(/\r?\n/);
-        for (var i = 0; i < lines.length - 1; i++) {
-          var codecs = /CODECS="([^"]*)"/.exec(lines[i]);
-          if (lines[i].indexOf("#EXT-X-STREAM-INF:") === 0 && codecs && !/avc|hvc|hev|vp0|av01/.test(codecs[1])) {
-            return new URL(lines[i + 1].trim(), new URL(master, window.location.href)).href;
-          }
-        }
-        return null;
-      });
+    return variants(master).then(function (found) {
+      for (var i = 0; i < found.length; i++) if (found[i].audioOnly) return found[i].url;
+      return null;
+    });
+  }
+
+  /* While hls.js is still on its way, fetch the playlists it will ask for first (the
+     master and the lowest rung's) into the browser's cache: on a 3G link each request
+     costs a round trip of its own. Not the first segment: hls.js would take its load
+     from the cache for the link's speed and climb to a rung the link cannot carry. */
+  function warmUp(master) {
+    variants(master).then(function (found) {
+      var lowest = found.filter(function (variant) { return !variant.audioOnly; })[0];
+      return lowest ? fetchText(lowest.url) : null;
+    }).catch(function () {});  // only a head start: hls.js fetches for itself anyway
   }
 
   function setUp(video) {
@@ -68,24 +92,37 @@
     }
 
     if (!native && window.MediaSource) {
-      // The HLS <source> is useless here; without it a play before hls.js arrives would
-      // start the MP4 download, so the stream waits for hls.js instead.
+      // The HLS <source> is useless here, and with the MP4 <source> chosen a play would
+      // start downloading the MP4 at once, on the same link as hls.js. So the sources are
+      // set aside before any play (load() forgets the one the browser chose when the page
+      // loaded) and come back only if hls.js cannot play.
+      // A start time (an embed's ?t=) may already stand; load() would forget it, so it is
+      // set again, kept as the start position until hls.js plays from it.
+      var startAt = video.currentTime || parseFloat(video.getAttribute("data-start")) || 0;
+      var sources = Array.prototype.slice.call(video.querySelectorAll("source"));
+      sources.forEach(function (source) { source.remove(); });
+      video.removeAttribute("src");
+      video.load();
+      if (startAt > 0) video.currentTime = startAt;
+      var fallBack = function () {
+        sources.forEach(function (source) { video.appendChild(source); });
+        video.load();
+        video.play();
+      };
       video.addEventListener("play", function attach() {
         video.removeEventListener("play", attach);
         var startAt = video.currentTime;
         video.pause();
-        video.removeAttribute("src");
-        var sources = video.querySelectorAll("source");
-        for (var i = 0; i < sources.length; i++) sources[i].remove();
+        warmUp(current);
         loadLibrary(video.getAttribute("data-hls-library")).then(function (Hls) {
-          if (!Hls.isSupported()) return;
+          if (!Hls.isSupported()) return fallBack();
           // Start on the lowest rung with a 3G-sized estimate; climb once segments
           // show the link can carry more.
           hls = new Hls({ startLevel: 0, abrEwmaDefaultEstimate: 150000, capLevelToPlayerSize: true, startPosition: startAt });
           hls.attachMedia(video);
           hls.loadSource(current);
           hls.once(Hls.Events.MANIFEST_PARSED, function () { video.play(); });
-        });
+        }, fallBack);
       });
     }
 

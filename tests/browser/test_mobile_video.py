@@ -160,3 +160,28 @@ def test_audio_only_stops_the_video_download_and_keeps_the_position(archive, new
     # The picture is back (Chromium may take the rung's segments from its media cache).
     page.wait_for_function("(video) => video.videoWidth > 0", arg=video.element_handle(), timeout=30_000)
     assert_console_clean(tab)
+
+
+def test_without_native_hls_nothing_is_fetched_before_play_and_an_embed_starts_at_t(archive, new_tab):
+    """Where hls.js plays (Firefox), the page's MP4 and HLS sources are set aside before
+    play: otherwise play starts downloading one of them beside hls.js on the same slow
+    link. The embed's start time must survive that."""
+    entry = video_entry(archive)
+    tab = new_tab({"width": 360, "height": 420})
+    page = tab.page
+    page.add_init_script(NO_NATIVE_HLS)
+    traffic = Traffic(page)
+    page.goto(archive.url(f"/embed/{entry_key(archive, entry)}/?t=2"))
+    settle(page)
+    video = page.locator("video")
+    assert video.evaluate("(video) => video.querySelectorAll('source').length") == 0
+    mark = len(traffic.requested)
+    play_muted(page, video)
+    after_play = traffic.media(since=mark)
+    assert [url for url in traffic.requested[mark:] if "hls.light" in url], "hls.js was not fetched"
+    # Only HLS requests, and none of them by the browser's own player for the page's
+    # <source> (which would be the master playlist fetched as a document's media).
+    assert after_play and not [url for url in after_play if url.endswith(".mp4")], after_play
+    position = video.evaluate("(video) => video.currentTime")
+    assert position >= 1.5, position  # it went on from ?t=2, not from the start
+    assert_console_clean(tab)

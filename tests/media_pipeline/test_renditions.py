@@ -85,12 +85,32 @@ def test_video_ladder_never_exceeds_the_source_and_has_an_audio_only_rung(db, sh
     assert "1280x720" not in text
 
 
+def segments(playlist: Path) -> list[tuple[float, int]]:
+    """(seconds, bits as sent) of each segment of a media playlist."""
+    durations = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", playlist.read_text())]
+    sizes = [(playlist.parent / name).stat().st_size * 8 for name in playlist_entries(playlist)]
+    return list(zip(durations, sizes, strict=True))
+
+
 def wire_rates(playlist: Path) -> list[float]:
-    """Bits per second of each whole (6 s) segment of a media playlist, as sent."""
-    text = playlist.read_text()
-    durations = [float(value) for value in re.findall(r"#EXTINF:([\d.]+),", text)]
-    sizes = [(playlist.parent / name).stat().st_size for name in playlist_entries(playlist)]
-    return [size * 8 / seconds for size, seconds in zip(sizes, durations, strict=True) if seconds >= 1]
+    """Bits per second of each segment of a second or more (the shorter opening ones too),
+    as sent; the short tail is left out, its fixed headers would dominate it."""
+    return [bits / seconds for seconds, bits in segments(playlist) if seconds >= 1]
+
+
+def window_rates(playlist: Path) -> list[float]:
+    """Bits per second of every run of consecutive segments lasting half to 1.5 times the
+    playlist's target duration: what RFC 8216bis calls the peak segment bit rate is the
+    highest of them."""
+    target = int(re.search(r"#EXT-X-TARGETDURATION:(\d+)", playlist.read_text()).group(1))
+    parts = segments(playlist)
+    rates = []
+    for start in range(len(parts)):
+        for end in range(start + 1, len(parts) + 1):
+            seconds = sum(length for length, _ in parts[start:end])
+            if 0.5 * target <= seconds <= 1.5 * target:
+                rates.append(sum(bits for _, bits in parts[start:end]) / seconds)
+    return rates
 
 
 def variant_attributes(master: Path) -> dict[str, str]:
@@ -117,9 +137,12 @@ def test_the_master_playlist_advertises_what_each_rung_really_costs(db, shared_v
     for variant, attributes in variant_attributes(master).items():
         peak = int(re.search(r"[:,]BANDWIDTH=(\d+)", attributes).group(1))
         average = int(re.search(r"AVERAGE-BANDWIDTH=(\d+)", attributes).group(1))
-        measured = wire_rates(master.parent / variant)
-        # A player trusting BANDWIDTH never picks a rung heavier than it says.
+        measured = window_rates(master.parent / variant)
+        # A player trusting BANDWIDTH never picks a rung heavier than it says over any few
+        # seconds; a short segment (mostly keyframe, or the tail) does not inflate it.
         assert max(measured) <= peak <= max(measured) + 1, (variant, attributes)
+        everything = segments(master.parent / variant)
+        assert average == pytest.approx(sum(b for _, b in everything) / sum(s for s, _ in everything), abs=1)
         assert average <= peak
         if variant == "audio/index.m3u8":
             assert 'CODECS="mp4a.40.2"' in attributes and "RESOLUTION" not in attributes
@@ -129,7 +152,16 @@ def test_the_master_playlist_advertises_what_each_rung_really_costs(db, shared_v
     assert int(re.search(r"[:,]BANDWIDTH=(\d+)", lowest).group(1)) <= 200_000
 
 
-def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shared_video):
+def starts_with_a_keyframe(segment: Path) -> bool:
+    frames = sample_files._run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1"]
+        + ["-show_entries", "frame=key_frame", "-of", "json", str(segment)],
+        20,
+    )
+    return json.loads(frames.stdout)["frames"][0]["key_frame"] == 1
+
+
+def test_hls_starts_with_3_second_segments_then_six_seconds_lined_up_across_rungs(db, shared_video):
     master = stored_path(shared_video.stream)
     durations = {}
     for variant in playlist_entries(master):
@@ -138,9 +170,12 @@ def test_hls_segments_last_four_to_six_seconds_and_line_up_across_rungs(db, shar
         assert "#EXT-X-ENDLIST" in playlist.read_text()
     video_rungs = [durations["144p/index.m3u8"], durations["240p/index.m3u8"], durations["360p/index.m3u8"]]
     assert video_rungs[0] == video_rungs[1] == video_rungs[2], "keyframes are not aligned across rungs"
-    for segment in video_rungs[0][:-1]:
-        assert 4 <= segment <= 6.1
-    assert sum(video_rungs[0]) == pytest.approx(9, abs=0.2)
+    # 3 + 3 s (the first frame after one small download), then 6 s (here the 3 s rest).
+    assert video_rungs[0] == pytest.approx([3, 3, 3], abs=0.05)
+    for rung in ("144p", "360p"):
+        assert all(starts_with_a_keyframe(path) for path in sorted((master.parent / rung).glob("segment_*.ts")))
+    # The audio-only rung is a separate output: whole segments from the start.
+    assert durations["audio/index.m3u8"] == pytest.approx([6, 3], abs=0.1)
     first_segment = master.parent / "360p" / "segment_00000.ts"
     frames = sample_files.probe(first_segment)
     assert {stream["codec_name"] for stream in frames["streams"]} == {"h264", "aac"}
@@ -305,3 +340,26 @@ def test_measured_bandwidth_replaces_the_estimate_once_and_skips_the_short_tail(
     assert "#EXT-X-STREAM-INF:BANDWIDTH=200000,AVERAGE-BANDWIDTH=174118,RESOLUTION=256x144," in text
     assert text.count("AVERAGE-BANDWIDTH") == 1
     assert '#EXT-X-STREAM-INF:BANDWIDTH=52800,CODECS="mp4a.40.2"\nmissing/index.m3u8' in text
+
+
+def test_measured_bandwidth_is_not_inflated_by_a_keyframe_heavy_first_second(tmp_path):
+    """With short opening segments (a profile may have them), the first second (mostly
+    keyframe) runs far above the rung's rate; a BANDWIDTH taken from it would make players think the lowest rung does
+    not fit a 3G link. The peak is over runs of 3 to 9 s (half to 1.5 times the target)."""
+    from media_pipeline.renditions import advertise_measured_bandwidth
+
+    (tmp_path / "low").mkdir()
+    layout = [(1, 40_000), (1, 20_000), (2, 40_000), (2, 40_000), (6, 120_000), (6, 135_000), (0.2, 9_000)]
+    playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n"
+    for number, (seconds, size) in enumerate(layout):
+        (tmp_path / "low" / f"s{number}.ts").write_bytes(b"x" * size)
+        playlist += f"#EXTINF:{seconds:.6f},\ns{number}.ts\n"
+    (tmp_path / "low" / "index.m3u8").write_text(playlist + "#EXT-X-ENDLIST\n")
+    master = tmp_path / "master.m3u8"
+    master.write_text('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=156200,CODECS="avc1.4d400b,mp4a.40.2"\nlow/index.m3u8\n')
+    advertise_measured_bandwidth(master)
+    peak = int(re.search(r"[:,]BANDWIDTH=(\d+)", master.read_text()).group(1))
+    # The first second alone is 320 kbit/s; the heaviest 3-9 s run is 1 s + 1 s + 2 s at 200 kbit/s.
+    assert peak == 200_000
+    # The 6 s segment at 180 kbit/s and every other run of 3-9 s fit under it.
+    assert 135_000 * 8 / 6 <= peak
