@@ -58,7 +58,12 @@ def search_citations(request: HttpRequest, format: str) -> HttpResponse:
     by_date = request.GET.get("sort") == "date" or not query
     entries = visible_entries(request, EntryPage, locale=Locale.get_active())
     ids = all_matches(entries, query, selected_filters(request.GET), by_date).ids[:MAX_EXPORTED]
-    pages = entries.filter(pk__in=ids).select_related("locale").prefetch_related("places__place").specific()
+    pages = (
+        entries.filter(pk__in=ids)
+        .select_related("locale")
+        .prefetch_related("ethnic_groups", "places__place")
+        .specific()
+    )
     by_id = {page.pk: page for page in pages}
     references = [reference_for(by_id[pk]) for pk in ids if pk in by_id]
     return _download(chosen.write(references), chosen, "heritage-search-results")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Value, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -17,8 +17,9 @@ from wagtail.models import Locale
 
 from heritage.access import entry_levels
 from heritage.addresses import current_language
+from heritage.cards import groups_and_places_of
 from heritage.folding import fold
-from heritage.models import EntryPage, EntryPlace, EthnicGroup, Place
+from heritage.models import EntryPage, EthnicGroup, Place
 from heritage.models.site import ENTRIES_PER_PAGE, EthnicGroupIndexPage, visible_entries
 from page_cache.memo import per_generation_function
 from search.did_you_mean import did_you_mean
@@ -49,34 +50,6 @@ class Result:
 def _active_locale(language: str) -> Locale:
     """`Locale.get_active()` for the active language, given to key what is kept."""
     return Locale.get_active()
-
-
-@per_generation_function
-def _groups_and_places() -> tuple[dict[int, EthnicGroup], dict[int, Place]]:
-    """Every ethnic group and place by id, for the cards' lines of groups and places."""
-    return EthnicGroup.objects.in_bulk(), Place.objects.in_bulk()
-
-
-def _groups_and_places_of(ids: list[int]) -> dict[int, tuple[list[EthnicGroup], list[Place]]]:
-    """Entry id → its groups (in the groups' order) and places (in the entry's order), read
-    in one query for all the entries."""
-    groups, places = _groups_and_places()
-    entry_groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=ids).order_by()
-    entry_places = EntryPlace.objects.filter(entry_id__in=ids).order_by()
-    rows = entry_groups.values_list("entrypage_id", "ethnicgroup_id", Value(0), "pk", Value("group")).union(
-        entry_places.values_list("entry_id", "place_id", "sort_order", "pk", Value("place")), all=True
-    )
-    found: dict[int, tuple[list[EthnicGroup], list[Place]]] = {pk: ([], []) for pk in ids}
-    # Places in the entry's order (as `Orderable` sorts them: unsorted ones first, then by id).
-    in_order = sorted(rows, key=lambda row: (row[2] is not None, row[2] or 0, row[3]))
-    for entry_id, item_id, _order, _pk, kind in in_order:
-        if kind == "group" and item_id in groups:
-            found[entry_id][0].append(groups[item_id])
-        elif kind == "place" and item_id in places:
-            found[entry_id][1].append(places[item_id])
-    for entry_groups_found, _places in found.values():
-        entry_groups_found.sort(key=lambda group: group.number)
-    return found
 
 
 def _load_blocks(streams: list[StreamValue], type_names: Sequence[str]) -> None:
@@ -112,7 +85,7 @@ def _results(entries: list[EntryPage], query: str) -> list[Result]:
     """The current page's entries with what matched marked: title, the first passage of
     summary or text that matches, and caption lines to play from."""
     language = current_language()
-    groups_and_places = _groups_and_places_of([entry.pk for entry in entries])
+    groups_and_places = groups_and_places_of([entry.pk for entry in entries])
     results = []
     for entry in entries:
         found = None

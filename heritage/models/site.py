@@ -1,9 +1,11 @@
 """The public site's structure: home, listing pages per entry type, and browsing by
 ethnic group and by place."""
 
+import functools
+
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from heritage.access import KnownRestrictionsMixin, public_sections
+from heritage.cards import with_card_lines
 from heritage.models.entries import ENTRY_TYPES, CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
 from heritage.structure import page_for_serving, structure
@@ -23,16 +26,12 @@ ENTRIES_PER_PAGE = 20
 
 
 def visible_entries(request: HttpRequest, base: type[Page] = EntryPage, locale=None):
-    """Entries the visitor may see, in the visitor's locale, newest first."""
+    """Entries the visitor may see, in the visitor's locale, newest first. For cards, pass
+    what is shown through `heritage.cards.with_card_lines` (their groups and places)."""
     queryset = base.objects.visible_to(request.user)
     if locale is not None:
         queryset = queryset.filter(locale=locale)
-    return queryset.prefetch_related("ethnic_groups", places_with_place()).order_by("-first_published_at", "-pk")
-
-
-def places_with_place() -> Prefetch:
-    """An entry list's places with the place each names, in one query."""
-    return Prefetch("places", queryset=EntryPlace.objects.select_related("place"))
+    return queryset.order_by("-first_published_at", "-pk")
 
 
 def _read_with(model: type[Page]) -> list[str]:
@@ -43,7 +42,10 @@ def _read_with(model: type[Page]) -> list[str]:
 
 
 def paginate(request: HttpRequest, queryset):
-    return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    """The requested page of entry cards."""
+    page = Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_card_lines(page.object_list)
+    return page
 
 
 class HomePage(KnownRestrictionsMixin, Page):
@@ -88,7 +90,7 @@ class HomePage(KnownRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         entries = visible_entries(request, locale=self.locale_id)
         # Cards show nothing of the entry types' own fields.
-        context["latest_entries"] = entries[:6]
+        context["latest_entries"] = with_card_lines(entries[:6])
         context["sections"] = public_sections(self)
         context["groups_with_entries"] = (
             EthnicGroup.objects.filter(entries__in=entries.values("pk"))
@@ -178,13 +180,13 @@ class EthnicGroupIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
     def group_path(cls, group: EthnicGroup) -> str:
         """The address of `group`'s page below the listing's own (a class method, so a
         plain `Page` of the listing, as navigation loads it, needs no query to use it)."""
-        return cls.get_resolver().reverse("group_detail", group.code)
+        return _group_path(group.code)
 
     @path("<slug:code>/")
     def group_detail(self, request, code):
         group = get_object_or_404(EthnicGroup.objects.prefetch_related("languages", "regions"), code=code)
         # One read for the three sections; cards show nothing of the entry types' own fields.
-        entries = list(visible_entries(request, locale=self.locale_id).filter(ethnic_groups=group))
+        entries = with_card_lines(visible_entries(request, locale=self.locale_id).filter(ethnic_groups=group))
         return TemplateResponse(
             request,
             "heritage/ethnic_group_page.html",
@@ -201,6 +203,13 @@ class EthnicGroupIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
                 ],
             },
         )
+
+
+@functools.lru_cache(maxsize=512)
+def _group_path(code: str) -> str:
+    # Reversing the routable page's pattern costs more than the rest of a group's link,
+    # and cards and the home page link a dozen groups per page.
+    return EthnicGroupIndexPage.get_resolver().reverse("group_detail", code)
 
 
 class PlaceIndexPage(KnownRestrictionsMixin, RoutablePageMixin, Page):
