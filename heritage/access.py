@@ -164,18 +164,31 @@ def entry_level(page: Page) -> str:
     else:
         translations = entry_model.objects.filter(translation_key=page.translation_key).only(*_LEVEL_FIELDS)
         if _SERVING in page.__dict__:
-            # Whether the page itself is restricted, for `page_visible_to`, in the same query.
+            # In the same query: whether the page itself is restricted, for
+            # `page_visible_to`, and what the language links need of each translation.
             restrictions = PageViewRestriction.objects.filter(page=OuterRef("pk"))
-            translations = translations.annotate(restricted=Exists(restrictions))
+            translations = (
+                translations.annotate(restricted=Exists(restrictions))
+                .select_related("locale")
+                .only(*_LEVEL_FIELDS, "url_path", "live", "locale")
+            )
         levels = []
         for translation in translations:
             levels.append(own_level(translation))
-            if _SERVING in page.__dict__ and translation.pk == page.pk:
-                page.__dict__[_SERVING]["restricted"] = translation.restricted
+            if _SERVING in page.__dict__:
+                page.__dict__[_SERVING].setdefault("translations", []).append(translation)
+                if translation.pk == page.pk:
+                    page.__dict__[_SERVING]["restricted"] = translation.restricted
         level = stricter(*levels) if levels else AccessLevel.PUBLIC
     if _SERVING in page.__dict__:
         page.__dict__[_SERVING]["level"] = level
     return level
+
+
+def served_translations(page: Page) -> list[Page] | None:
+    """The translations of the entry being served (itself included, live or not, with
+    their locale and address), when its access level has been read; else None."""
+    return page.__dict__.get(_SERVING, {}).get("translations")
 
 
 def serving(page: Page) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
-from heritage.access import public_sections
+from heritage.access import public_sections, served_translations
 from heritage.addresses import absolute_url, current_language
 from heritage.models import EntryPage
 from heritage.models.site import SECTION_PAGE_TYPES, EthnicGroupIndexPage
@@ -201,6 +201,8 @@ def language_links(context) -> list[dict]:
         known = structure()
         if page.pk in known.by_id:
             found = [translation for translation in known.translations(page) if translation.live]
+        elif (served := served_translations(page)) is not None:
+            found = [translation for translation in served if translation.live]
         else:
             found = page.get_translations(inclusive=True).live().select_related("locale")
         for translation in found:

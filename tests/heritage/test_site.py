@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from wagtail.models import Locale
 
 from heritage.access import AccessLevel
-from heritage.models import EntryPage, EthnicGroup, Place, RecordingPage
+from heritage.models import EntryPage, EthnicGroup, HomePage, Place, RecordingPage
 from tests.heritage.helpers import page_text, soup
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -93,6 +93,25 @@ def test_translations_announce_each_other_for_search_engines(client):
         "vi": entry.url,
         "en": english_of(entry).url,
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_unpublished_translation_is_not_linked_from_its_entry(client, researcher, signed_in):
+    """Anonymous visitors' links come from the query that reads the entry's access levels,
+    signed-in visitors' from their own: both leave out a translation taken offline."""
+    if signed_in:
+        client.force_login(researcher)
+    entry = public_entry()
+    english = english_of(entry)
+    english_home = HomePage.objects.live().get(locale__language_code="en").url
+    assert english.url in hrefs(client.get(entry.url))  # control: linked while live
+    english.unpublish()
+    links = hrefs(client.get(entry.url))
+    assert english.url not in links
+    assert english_home in links
+    alternates = soup(client.get(entry.url)).find_all("link", rel="alternate", hreflang="en")
+    assert not alternates
 
 
 # Browsing ----------------------------------------------------------------------------------------
