@@ -7,14 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Value
 
 from heritage.models.entries import EntryPage, EntryPlace
-from heritage.models.reference import EthnicGroup, Place
-from page_cache.memo import per_generation_function
-
-
-@per_generation_function
-def _groups_and_places() -> tuple[dict[int, EthnicGroup], dict[int, Place]]:
-    """Every ethnic group and place by id, for the cards' lines of groups and places."""
-    return EthnicGroup.objects.in_bulk(), Place.objects.in_bulk()
+from heritage.models.reference import EthnicGroup, Place, groups_by_id, places_by_id
 
 
 def groups_and_places_of(ids: list[int]) -> dict[int, tuple[list[EthnicGroup], list[Place]]]:
@@ -22,7 +15,7 @@ def groups_and_places_of(ids: list[int]) -> dict[int, tuple[list[EthnicGroup], l
     in one query for all the entries."""
     if not ids:
         return {}
-    groups, places = _groups_and_places()
+    groups, places = groups_by_id(), places_by_id()
     entry_groups = EntryPage.ethnic_groups.through.objects.filter(entrypage_id__in=ids).order_by()
     entry_places = EntryPlace.objects.filter(entry_id__in=ids).order_by()
     rows = entry_groups.values_list("entrypage_id", "ethnicgroup_id", Value(0), "pk", Value("group")).union(

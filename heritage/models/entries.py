@@ -54,6 +54,7 @@ from heritage.stemming import added_stems
 from heritage.widgets import FilterableCheckboxSelectMultiple
 
 from .notices import SensitivityNotice
+from .reference import places_by_id
 
 
 class Licence(models.TextChoices):
@@ -306,7 +307,12 @@ class EntryPage(KnownRestrictionsMixin, VietnameseSlugMixin, Page):
 
     @cached_property
     def ordered_places(self) -> list["EntryPlace"]:
-        return list(self.places.select_related("place__parent", "place__successor"))
+        places = places_by_id()
+        entry_places = list(self.places.all())
+        for entry_place in entry_places:
+            if entry_place.place_id in places:
+                entry_place.place = places[entry_place.place_id]
+        return entry_places
 
     @cached_property
     def public_contributors(self) -> list["EntryContributor"]:

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
 from heritage.folding import fold
+from page_cache.memo import per_generation_function
 
 from .bilingual import in_current_language
 
@@ -217,3 +218,24 @@ class Place(index.Indexed, models.Model):
                 return place
             place = place.successor or place.parent
         return None
+
+
+@per_generation_function
+def _kept_groups_and_places() -> tuple[dict[int, EthnicGroup], dict[int, Place]]:
+    places = Place.objects.in_bulk()
+    for place in places.values():
+        # Parents and successors from the same read, so `current_province()` asks nothing.
+        place.parent = places.get(place.parent_id)
+        place.successor = places.get(place.successor_id)
+    return EthnicGroup.objects.in_bulk(), places
+
+
+def groups_by_id() -> dict[int, EthnicGroup]:
+    """Every ethnic group by id, kept per page-cache generation: read, never change."""
+    return _kept_groups_and_places()[0]
+
+
+def places_by_id() -> dict[int, Place]:
+    """Every place by id with its parent and successor, kept per page-cache generation:
+    read, never change."""
+    return _kept_groups_and_places()[1]

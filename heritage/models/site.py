@@ -2,6 +2,8 @@
 ethnic group and by place."""
 
 import functools
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -9,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -21,6 +24,9 @@ from heritage.cards import with_card_lines
 from heritage.models.entries import ENTRY_TYPES, CustomPage, EntryPage, EntryPlace, FestivalPage, RecordingPage
 from heritage.models.reference import EthnicGroup, Place
 from heritage.structure import page_for_serving, structure
+from page_cache.memo import per_generation
+
+T = TypeVar("T")
 
 ENTRIES_PER_PAGE = 20
 
@@ -39,6 +45,14 @@ def _read_with(model: type[Page]) -> list[str]:
     read with the page itself."""
     own = [field.name for field in model._meta.concrete_fields if field.many_to_one and field.model is not Page]
     return ["locale", *own]
+
+
+def for_visitor(request: HttpRequest, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, which reads what the visitor may see: for anonymous visitors (all see
+    the same) kept per generation and day (an embargo ends with the day, not a save)."""
+    if request.user.is_authenticated:
+        return compute()
+    return per_generation((key, timezone.localdate()), compute)
 
 
 def paginate(request: HttpRequest, queryset):
@@ -92,10 +106,14 @@ class HomePage(KnownRestrictionsMixin, Page):
         # Cards show nothing of the entry types' own fields.
         context["latest_entries"] = with_card_lines(entries[:6])
         context["sections"] = public_sections(self)
-        context["groups_with_entries"] = (
-            EthnicGroup.objects.filter(entries__in=entries.values("pk"))
-            .annotate(entry_count=Count("entries", distinct=True))
-            .order_by("-entry_count", "number")[:12]
+        context["groups_with_entries"] = for_visitor(
+            request,
+            ("home groups", self.pk),
+            lambda: list(
+                EthnicGroup.objects.filter(entries__in=entries.values("pk"))
+                .annotate(entry_count=Count("entries", distinct=True))
+                .order_by("-entry_count", "number")[:12]
+            ),
         )
         return context
 
@@ -116,7 +134,11 @@ class EntryIndexPage(KnownRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries = visible_entries(request, self.entry_model, locale=self.locale_id).child_of(self)
-        context["groups"] = EthnicGroup.objects.filter(entries__in=entries.values("pk")).distinct()
+        context["groups"] = for_visitor(
+            request,
+            ("listing groups", self.pk),
+            lambda: list(EthnicGroup.objects.filter(entries__in=entries.values("pk")).distinct()),
+        )
         group_code = request.GET.get("group", "")
         place_code = request.GET.get("place", "")
         if group_code:
