@@ -54,7 +54,7 @@ from heritage.stemming import added_stems
 from heritage.widgets import FilterableCheckboxSelectMultiple
 
 from .notices import SensitivityNotice
-from .reference import places_by_id
+from .reference import groups_by_id, places_by_id
 
 
 class Licence(models.TextChoices):
@@ -304,6 +304,17 @@ class EntryPage(KnownRestrictionsMixin, VietnameseSlugMixin, Page):
     @property
     def licence_url(self) -> str:
         return LICENCE_URLS.get(self.licence, "")
+
+    @cached_property
+    def ordered_groups(self) -> list:
+        """The entry's ethnic groups in the official order: for a saved entry, their ids
+        are read and the groups taken from those kept per generation; a preview's
+        unsaved choice is read as it stands."""
+        if not self.pk or "ethnic_groups" in getattr(self, "_cluster_related_objects", {}):
+            return list(self.ethnic_groups.all())
+        groups = groups_by_id()
+        ids = self.ethnic_groups.through.objects.filter(entrypage_id=self.pk).values_list("ethnicgroup_id", flat=True)
+        return sorted((groups[pk] for pk in ids if pk in groups), key=lambda group: group.number)
 
     @cached_property
     def ordered_places(self) -> list["EntryPlace"]:

@@ -7,7 +7,7 @@ import pytest
 
 from django.utils import timezone
 
-from heritage.models import EntryPage, EthnicGroupIndexPage, FestivalIndexPage, HomePage, PlaceIndexPage
+from heritage.models import EntryPage, EthnicGroup, EthnicGroupIndexPage, FestivalIndexPage, HomePage, PlaceIndexPage
 from tests.heritage.helpers import soup
 from tests.heritage.test_site import public_entry
 
@@ -69,3 +69,14 @@ def test_a_renamed_group_and_place_show_on_the_next_cards(client):
     for url in urls:
         text = _card_of(client, url, entry)
         assert "Nhóm Đổi Tên" in text and "Nơi Đổi Tên" in text, (url, text)
+
+
+@pytest.mark.django_db
+def test_an_entry_page_lists_its_saved_groups_and_a_preview_its_unsaved_choice():
+    entry = _festival_with_groups_and_places("vi")
+    saved = list(entry.ethnic_groups.order_by("number"))
+    assert EntryPage.objects.get(pk=entry.pk).specific.ordered_groups == saved
+    other = EthnicGroup.objects.exclude(pk__in=[group.pk for group in saved]).order_by("number").first()
+    preview = EntryPage.objects.get(pk=entry.pk).specific
+    preview.ethnic_groups = [other]  # as the editor's preview holds it, unsaved
+    assert preview.ordered_groups == [other]
