@@ -20,13 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = {
-    "home": "/vi/",
-    "listing": "/vi/le-hoi/",
-    "entry": None,  # the first public festival, found once the demo is loaded
-    "group page": "/vi/dan-toc/tay/",
-    "place page": "/vi/dia-phuong/tuyen-quang/",
-}
+PLACE_PAGE = "/vi/dia-phuong/tuyen-quang/"
 
 
 def _count_queries(connection, client, path: str) -> int:
@@ -48,12 +42,13 @@ def measure(requests: int) -> None:
     from django.db import connection
     from django.test import Client
 
+    from bench.load import PAGES
     from heritage.models import FestivalPage
 
     entry = FestivalPage.objects.live().public().filter(locale__language_code="vi").first().url
     client = Client(HTTP_ACCEPT_ENCODING="gzip")
     print("| page | SQL queries | CPU ms per request |\n| --- | --- | --- |")
-    for name, path in PAGES.items():
+    for name, path in {**PAGES, "place page": PLACE_PAGE}.items():
         path = path or entry
         for _ in range(3):
             assert client.get(path).status_code == 200, path
